@@ -1,0 +1,1 @@
+"""Coalition Tracker: dated, cited positions on the Coalition of the Willing guarantees."""

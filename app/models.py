@@ -1,0 +1,152 @@
+"""Database tables. Alembic owns the schema (migrations/); nothing here creates tables.
+
+Public reads never query these tables directly: they go through a `Dataset` built from them
+(app/services/dataset.py), and every saved change stores a snapshot in `Revision`.
+"""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Kind(StrEnum):
+    troops = "troops"
+    logistics = "logistics"
+    political_only = "political_only"
+    opposed = "opposed"
+
+
+class Stance(StrEnum):
+    troops = "troops"
+    logistics = "logistics"
+    political_only = "political_only"
+    opposed = "opposed"
+    undeclared = "undeclared"
+
+
+class Role(StrEnum):
+    member = "member"
+    host = "host"
+    partner = "partner"
+    non_member = "non_member"
+
+
+class Precision(StrEnum):
+    day = "day"
+    month = "month"
+
+
+class Location(StrEnum):
+    ukraine = "ukraine"
+    neighbouring_nato = "neighbouring_nato"
+
+
+class Country(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=2)
+    name: str = Field(max_length=100)
+    in_europe: bool = True
+    role: str = Field(default=Role.member.value, max_length=20)
+    version: int = Field(default=1, description="Optimistic-concurrency counter")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Source(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=500)
+    title_is_lede: bool = Field(default=False, description="No headline: title = opening words")
+    outlet: str | None = Field(default=None, max_length=200)
+    author: str | None = Field(default=None, max_length=200)
+    published: date | None = None
+    url: str | None = Field(default=None, max_length=1000)
+    note: str | None = Field(default=None, max_length=2000)
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Commitment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    country_code: str = Field(foreign_key="country.code", index=True, max_length=2)
+    kind: str = Field(max_length=20)
+    date: date
+    date_precision: str = Field(default=Precision.day.value, max_length=10)
+    date_basis: str | None = Field(default=None, max_length=2000)
+    summary: str = Field(max_length=1000)
+    cond_after_ceasefire: bool | None = None
+    cond_us_backstop: bool | None = None
+    cond_parliament_approval: bool | None = None
+    cond_non_combat: bool | None = None
+    cond_location: str | None = Field(default=None, max_length=30)
+    cond_troop_numbers: str | None = Field(default=None, max_length=200)
+    cond_other: str | None = Field(default=None, max_length=1000)
+    retracted_at: datetime | None = None
+    retraction_reason: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Citation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    commitment_id: int = Field(foreign_key="commitment.id", index=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    speaker: str | None = Field(default=None, max_length=200)
+
+
+class Mention(SQLModel, table=True):
+    """A source naming a country without stating its position (why it is listed)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    country_code: str = Field(foreign_key="country.code", index=True, max_length=2)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, index=True, max_length=100)
+    password_hash: str = Field(max_length=500)
+    role: str = Field(default="curator", max_length=20)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginAttempt(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, max_length=100)
+    client: str = Field(index=True, max_length=100)
+    succeeded: bool = False
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class Revision(SQLModel, table=True):
+    """One published state of the whole dataset; `snapshot` is its JSON, so ?rev=N is exact."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    summary: str = Field(max_length=1000)
+    snapshot: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only trail: who changed what, before and after (JSON), and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    revision_id: int = Field(foreign_key="revision.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    actor_role: str = Field(default="system", max_length=20)
+    action: str = Field(max_length=40)
+    entity: str = Field(max_length=20)
+    entity_id: str = Field(max_length=40)
+    country_code: str | None = Field(default=None, index=True, max_length=2)
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reason: str | None = Field(default=None, max_length=2000)

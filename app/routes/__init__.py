@@ -1,0 +1,1 @@
+"""HTTP layer: parse input, call services, render. No SQL here."""

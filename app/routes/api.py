@@ -1,0 +1,78 @@
+"""The JSON API: a contract other tools and our own pages rely on."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+from pydantic import BaseModel
+
+from app.models import Stance
+from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of
+from app.services.countries import CountryDetail, CountrySummary, get_country, list_countries
+from app.services.sources import SourceDetail, SourceSummary, get_source, list_sources
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class CountryList(BaseModel):
+    as_of: date
+    revision: int
+    stance: Stance | None
+    countries: list[CountrySummary]
+
+
+class CountryOne(CountryDetail):
+    as_of: date
+    revision: int
+
+
+class SourceList(BaseModel):
+    revision: int
+    sources: list[SourceSummary]
+
+
+class SourceOne(SourceDetail):
+    revision: int
+
+
+class ErrorBody(BaseModel):
+    detail: str
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "No such record"}
+}
+
+
+@router.get("/countries", response_model=CountryList)
+def api_countries(
+    dataset: DatasetDep,
+    as_of: AsOfQuery = None,
+    stance: Annotated[Stance | None, Query(description="Only countries with this stance")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Name contains")] = None,
+) -> CountryList:
+    day = resolve_as_of(as_of)
+    rows = list_countries(dataset=dataset, as_of=day, stance=stance, query=q)
+    return CountryList(as_of=day, revision=dataset.revision, stance=stance, countries=rows)
+
+
+@router.get("/countries/{code}", response_model=CountryOne, responses=NOT_FOUND)
+def api_country(dataset: DatasetDep, code: str, as_of: AsOfQuery = None) -> CountryOne:
+    day = resolve_as_of(as_of)
+    country = get_country(dataset=dataset, code=code, as_of=day)
+    if country is None:
+        raise HTTPException(404, detail=f"No country with code {code!r} (use ISO 3166-1 alpha-2).")
+    return CountryOne(**country.model_dump(), as_of=day, revision=dataset.revision)
+
+
+@router.get("/sources", response_model=SourceList)
+def api_sources(dataset: DatasetDep) -> SourceList:
+    return SourceList(revision=dataset.revision, sources=list_sources(dataset=dataset))
+
+
+@router.get("/sources/{source_id}", response_model=SourceOne, responses=NOT_FOUND)
+def api_source(dataset: DatasetDep, source_id: int) -> SourceOne:
+    source = get_source(dataset=dataset, source_id=source_id)
+    if source is None:
+        raise HTTPException(404, detail=f"No source with id {source_id}.")
+    return SourceOne(**source.model_dump(), revision=dataset.revision)

@@ -1,0 +1,39 @@
+"""Shared request dependencies: the database session and the dataset a request reads."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Query
+
+from app.db import SessionDep
+from app.services.dataset import dataset_at
+from app.services.records import Dataset
+
+
+def get_dataset(
+    session: SessionDep,
+    rev: Annotated[int | None, Query(ge=1, description="Dataset revision number")] = None,
+) -> Dataset:
+    dataset = dataset_at(session=session, revision=rev)
+    if dataset is None:
+        if rev is not None:
+            raise HTTPException(404, detail=f"Revision {rev} does not exist.")
+        raise HTTPException(503, detail="No dataset has been published yet: run the seed command.")
+    return dataset
+
+
+DatasetDep = Annotated[Dataset, Depends(get_dataset)]
+
+
+def today() -> date:
+    return date.today()
+
+
+AsOfQuery = Annotated[
+    date | None,
+    Query(description="Stances as they stood on this date (YYYY-MM-DD); today when omitted"),
+]
+
+
+def resolve_as_of(as_of: date | None) -> date:
+    return as_of or today()

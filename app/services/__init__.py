@@ -1,0 +1,1 @@
+"""Query and command functions: keyword-only, typed, no HTTP and no HTML."""

@@ -1,0 +1,162 @@
+"""Country queries over a Dataset: the list with stances, one country's record, stance changes."""
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from app.models import Stance
+from app.services.records import (
+    CommitmentRecord,
+    ConditionsRecord,
+    CountryRecord,
+    Dataset,
+    MentionRecord,
+    SourceRecord,
+)
+from app.services.stances import deciding_commitment, effective_on
+
+
+class CountrySummary(BaseModel):
+    code: str
+    name: str
+    role: str
+    in_europe: bool
+    stance: Stance
+    latest_date: date | None
+    source_count: int
+    url: str
+
+
+class CitationView(BaseModel):
+    id: int
+    quote: str
+    speaker: str | None
+    source: SourceRecord
+
+
+class CommitmentView(BaseModel):
+    id: int
+    kind: str
+    date: date
+    date_precision: str
+    date_basis: str | None
+    summary: str
+    conditions: ConditionsRecord
+    citations: list[CitationView]
+    retracted: bool
+    retracted_at: str | None
+    retraction_reason: str | None
+
+
+class MentionView(BaseModel):
+    quote: str
+    source: SourceRecord
+
+
+class CountryDetail(CountrySummary):
+    version: int
+    commitments: list[CommitmentView]
+    mentions: list[MentionView]
+
+
+class StanceChange(BaseModel):
+    country: CountrySummary
+    old: Stance
+    new: Stance
+    commitment: CommitmentView | None
+
+
+def country_url(code: str) -> str:
+    return f"/countries/{code.lower()}"
+
+
+def _summarise(dataset: Dataset, country: CountryRecord, as_of: date) -> CountrySummary:
+    live = effective_on(dataset.commitments_of(country.code), as_of)
+    sources = {cit.source_id for c in live for cit in c.citations}
+    return CountrySummary(
+        code=country.code,
+        name=country.name,
+        role=country.role,
+        in_europe=country.in_europe,
+        stance=Stance(live[-1].kind) if live else Stance.undeclared,
+        latest_date=live[-1].date if live else None,
+        source_count=len(sources),
+        url=country_url(country.code),
+    )
+
+
+def list_countries(
+    *, dataset: Dataset, as_of: date, stance: Stance | None = None, query: str | None = None
+) -> list[CountrySummary]:
+    """Every country's stance on `as_of`, by name; optionally one stance, or a name search."""
+    needle = (query or "").strip().casefold()
+    rows = [_summarise(dataset, country, as_of) for country in dataset.countries]
+    return sorted(
+        (
+            row for row in rows
+            if (stance is None or row.stance == stance)
+            and (not needle or needle in row.name.casefold() or needle == row.code.casefold())
+        ),
+        key=lambda row: row.name,
+    )
+
+
+def stance_counts(*, countries: list[CountrySummary]) -> dict[Stance, int]:
+    counts = dict.fromkeys(Stance, 0)
+    for row in countries:
+        counts[row.stance] += 1
+    return counts
+
+
+def _commitment_view(dataset: Dataset, commitment: CommitmentRecord) -> CommitmentView:
+    citations = [
+        CitationView(id=c.id, quote=c.quote, speaker=c.speaker,
+                     source=_source(dataset, c.source_id))
+        for c in commitment.citations
+    ]
+    return CommitmentView(
+        **commitment.model_dump(include={"id", "kind", "date", "date_precision", "date_basis",
+                                         "summary", "conditions", "retraction_reason"}),
+        citations=citations,
+        retracted=commitment.is_retracted,
+        retracted_at=commitment.retracted_at.isoformat() if commitment.retracted_at else None,
+    )
+
+
+def _source(dataset: Dataset, source_id: int) -> SourceRecord:
+    source = dataset.source(source_id)
+    return source or SourceRecord(id=source_id, title="(missing source)")
+
+
+def _mention_view(dataset: Dataset, mention: MentionRecord) -> MentionView:
+    return MentionView(quote=mention.quote, source=_source(dataset, mention.source_id))
+
+
+def get_country(*, dataset: Dataset, code: str, as_of: date) -> CountryDetail | None:
+    """One country with its commitments stated on or before `as_of`, newest first."""
+    country = dataset.country(code)
+    if country is None:
+        return None
+    stated = [c for c in dataset.commitments_of(country.code) if c.date <= as_of]
+    return CountryDetail(
+        **_summarise(dataset, country, as_of).model_dump(),
+        version=country.version,
+        commitments=[_commitment_view(dataset, c) for c in reversed(stated)],
+        mentions=[_mention_view(dataset, m) for m in dataset.mentions_of(country.code)],
+    )
+
+
+def stance_changes(*, dataset: Dataset, start: date, end: date) -> list[StanceChange]:
+    """Countries whose stance on `end` differs from their stance on `start`, by name."""
+    changes = []
+    for country in dataset.countries:
+        before = _summarise(dataset, country, start)
+        after = _summarise(dataset, country, end)
+        if before.stance == after.stance:
+            continue
+        deciding = deciding_commitment(dataset.commitments_of(country.code), end)
+        changes.append(StanceChange(
+            country=after, old=before.stance, new=after.stance,
+            commitment=_commitment_view(dataset, deciding) if deciding else None,
+        ))
+    return sorted(changes, key=lambda change: change.country.name)

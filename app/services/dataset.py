@@ -1,0 +1,122 @@
+"""Building datasets from the tables, publishing revisions, and loading a revision's dataset."""
+
+import json
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.models import AuditEvent, Citation, Commitment, Country, Mention, Revision, Source
+from app.services.records import (
+    CitationRecord,
+    CommitmentRecord,
+    ConditionsRecord,
+    CountryRecord,
+    Dataset,
+    MentionRecord,
+    SourceRecord,
+)
+
+
+def _conditions(row: Commitment) -> ConditionsRecord:
+    return ConditionsRecord(
+        after_ceasefire=row.cond_after_ceasefire,
+        us_backstop=row.cond_us_backstop,
+        parliament_approval=row.cond_parliament_approval,
+        non_combat=row.cond_non_combat,
+        location=row.cond_location,
+        troop_numbers=row.cond_troop_numbers,
+        other=row.cond_other,
+    )
+
+
+def _commitment_records(session: Session) -> list[CommitmentRecord]:
+    citations: dict[int, list[CitationRecord]] = defaultdict(list)
+    for cit in session.exec(select(Citation).order_by(col(Citation.id))):
+        citations[cit.commitment_id].append(
+            CitationRecord(id=cit.id or 0, source_id=cit.source_id, quote=cit.quote,
+                           speaker=cit.speaker)
+        )
+    return [
+        CommitmentRecord(
+            **row.model_dump(include={"id", "country_code", "kind", "date", "date_precision",
+                                      "date_basis", "summary", "retracted_at",
+                                      "retraction_reason"}),
+            conditions=_conditions(row),
+            citations=tuple(citations[row.id or 0]),
+        )
+        for row in session.exec(select(Commitment).order_by(col(Commitment.id)))
+    ]
+
+
+def build_dataset(*, session: Session, revision: int, published_at: datetime) -> Dataset:
+    """Read every table into one Dataset (the write model's state inside this transaction)."""
+    countries = session.exec(select(Country).order_by(col(Country.code))).all()
+    sources = session.exec(select(Source).order_by(col(Source.id))).all()
+    mentions = session.exec(select(Mention).order_by(col(Mention.id))).all()
+    return Dataset(
+        revision=revision,
+        published_at=published_at,
+        countries=tuple(CountryRecord(**c.model_dump(exclude={"created_at"})) for c in countries),
+        sources=tuple(
+            SourceRecord(**s.model_dump(exclude={"text", "version", "created_at"}),
+                         has_text=bool(s.text))
+            for s in sources
+        ),
+        commitments=tuple(_commitment_records(session)),
+        mentions=tuple(MentionRecord(**m.model_dump()) for m in mentions),
+    )
+
+
+def publish_revision(
+    *, session: Session, summary: str, user_id: int | None, events: list[AuditEvent]
+) -> Revision:
+    """Snapshot the current tables as a new revision and attach its audit events. Caller commits."""
+    session.flush()
+    revision = Revision(summary=summary, user_id=user_id, snapshot="{}")
+    session.add(revision)
+    session.flush()
+    dataset = build_dataset(session=session, revision=revision.id or 0,
+                            published_at=revision.created_at)
+    revision.snapshot = dataset.model_dump_json(exclude={"revision", "published_at"})
+    for event in events:
+        event.revision_id = revision.id
+        event.at = revision.created_at
+        session.add(event)
+    return revision
+
+
+def latest_revision_id(*, session: Session) -> int | None:
+    return session.exec(select(func.max(Revision.id))).one()
+
+
+def _revision_key(session: Session, revision: int | None) -> tuple[int, datetime] | None:
+    """(number, time) of a revision, the latest when None: one small indexed query."""
+    query = select(Revision.id, Revision.created_at)
+    if revision is None:
+        query = query.order_by(col(Revision.id).desc()).limit(1)
+    else:
+        query = query.where(Revision.id == revision)
+    row = session.exec(query).first()
+    return (row[0], row[1]) if row and row[0] is not None else None
+
+
+# Revisions never change once written; the time in the key guards against a recreated database.
+_datasets: dict[tuple[int, datetime], Dataset] = {}
+
+
+def dataset_at(*, session: Session, revision: int | None = None) -> Dataset | None:
+    """The dataset as published at `revision` (the latest when None); None if there is none."""
+    key = _revision_key(session, revision)
+    if key is None:
+        return None
+    cached = _datasets.get(key)
+    if cached is not None:
+        return cached
+    snapshot = session.exec(select(Revision.snapshot).where(Revision.id == key[0])).one()
+    dataset = Dataset(revision=key[0], published_at=key[1], **json.loads(snapshot))
+    if len(_datasets) >= 64:
+        _datasets.clear()
+    _datasets[key] = dataset
+    return dataset

@@ -1,0 +1,118 @@
+"""The read model: an immutable picture of the whole dataset at one revision.
+
+Every public page, API answer and download is computed from a `Dataset`. Each saved change stores
+the new dataset as a revision snapshot (JSON), so `?rev=N` reproduces revision N exactly.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ConditionsRecord(Record):
+    after_ceasefire: bool | None = None
+    us_backstop: bool | None = None
+    parliament_approval: bool | None = None
+    non_combat: bool | None = None
+    location: str | None = None
+    troop_numbers: str | None = None
+    other: str | None = None
+
+    def is_empty(self) -> bool:
+        return all(value is None for value in self.model_dump().values())
+
+
+class SourceRecord(Record):
+    id: int
+    title: str
+    title_is_lede: bool = False
+    outlet: str | None = None
+    author: str | None = None
+    published: date | None = None
+    url: str | None = None
+    note: str | None = None
+    has_text: bool = False
+
+
+class CitationRecord(Record):
+    id: int
+    source_id: int
+    quote: str
+    speaker: str | None = None
+
+
+class CommitmentRecord(Record):
+    id: int
+    country_code: str
+    kind: str
+    date: date
+    date_precision: str = "day"
+    date_basis: str | None = None
+    summary: str
+    conditions: ConditionsRecord = ConditionsRecord()
+    citations: tuple[CitationRecord, ...] = ()
+    retracted_at: datetime | None = None
+    retraction_reason: str | None = None
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None
+
+
+class MentionRecord(Record):
+    id: int
+    country_code: str
+    source_id: int
+    quote: str
+
+
+class CountryRecord(Record):
+    code: str
+    name: str
+    in_europe: bool = True
+    role: str = "member"
+    version: int = 1
+
+
+class Dataset(Record):
+    revision: int
+    published_at: datetime
+    countries: tuple[CountryRecord, ...] = ()
+    sources: tuple[SourceRecord, ...] = ()
+    commitments: tuple[CommitmentRecord, ...] = ()
+    mentions: tuple[MentionRecord, ...] = ()
+
+    _by_code: dict[str, CountryRecord] = PrivateAttr(default_factory=dict)
+    _sources: dict[int, SourceRecord] = PrivateAttr(default_factory=dict)
+    _by_country: dict[str, list[CommitmentRecord]] = PrivateAttr(default_factory=dict)
+    _mentions: dict[str, list[MentionRecord]] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, _context: object) -> None:
+        self._by_code = {country.code: country for country in self.countries}
+        self._sources = {source.id: source for source in self.sources}
+        by_country: dict[str, list[CommitmentRecord]] = defaultdict(list)
+        for commitment in sorted(self.commitments, key=lambda c: (c.date, c.id)):
+            by_country[commitment.country_code].append(commitment)
+        self._by_country = dict(by_country)
+        mentions: dict[str, list[MentionRecord]] = defaultdict(list)
+        for mention in self.mentions:
+            mentions[mention.country_code].append(mention)
+        self._mentions = dict(mentions)
+
+    def country(self, code: str) -> CountryRecord | None:
+        return self._by_code.get(code.upper())
+
+    def source(self, source_id: int) -> SourceRecord | None:
+        return self._sources.get(source_id)
+
+    def commitments_of(self, code: str) -> list[CommitmentRecord]:
+        """All commitments of a country, retracted included, oldest first (date, then id)."""
+        return self._by_country.get(code, [])
+
+    def mentions_of(self, code: str) -> list[MentionRecord]:
+        return self._mentions.get(code, [])
