@@ -23,6 +23,10 @@ class Settings(BaseSettings):
         description="Signs sessions and CSRF tokens. Unset: `serve` generates one in DATA_DIR.",
     )
     seed_dir: Path = Field(default=PROJECT_ROOT / "seeds")
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Absolute base of public links (canonical og:url, og:image), no trailing /.",
+    )
 
     @property
     def sqlalchemy_url(self) -> str:
