@@ -23,9 +23,37 @@ class Settings(BaseSettings):
         description="Signs sessions and CSRF tokens. Unset: `serve` generates one in DATA_DIR.",
     )
     seed_dir: Path = Field(default=PROJECT_ROOT / "seeds")
+    session_max_age: int = Field(
+        default=8 * 3600, ge=60, description="Seconds an admin session stays valid after login."
+    )
+    login_window: int = Field(
+        default=900, ge=1, description="Seconds over which failed logins are counted."
+    )
+    login_max_failures_per_account: int = Field(default=5, ge=1)
+    login_max_failures_per_client: int = Field(default=20, ge=1)
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Absolute base of public links (canonical og:url, og:image), no trailing /.",
+    )
+    prerender_cards: bool = Field(
+        default=True, description="Render share-card images in the background after each save."
+    )
+
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated proxy addresses/networks whose X-Forwarded-* are believed.",
+    )
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Larger bodies get 413.")
+    rate_limit_writes_per_minute: int = Field(
+        default=60, ge=1, description="POST/PUT/PATCH/DELETE per client address per minute."
+    )
+    rate_limit_logins_per_minute: int = Field(
+        default=10, ge=1, description="Login submissions per client address per minute."
+    )
+    log_level: str = Field(default="INFO", description="Python logging level name.")
+    workers: int = Field(default=1, ge=1, description="Worker processes `serve` starts.")
+    pg_bin: Path | None = Field(
+        default=None, description="Folder with pg_dump/pg_restore matching the server version."
     )
 
     @property

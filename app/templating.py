@@ -2,6 +2,7 @@
 alone when the request carries `HX-Request` (jinja2-fragments). Output is always autoescaped."""
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -10,6 +11,10 @@ from jinja2_fragments import render_block
 
 from app.config import PROJECT_ROOT, get_settings
 from app.models import Stance
+from app.services.mapdata import PALETTE, STANCE_LABELS
+from app.services.records import Dataset
+from app.services.revisions import pinned_url
+from app.web.static import static_url as fingerprinted_url
 
 env = Environment(
     loader=FileSystemLoader(PROJECT_ROOT / "templates"),
@@ -18,23 +23,38 @@ env = Environment(
     lstrip_blocks=True,
 )
 
-STANCE_LABELS: dict[str, str] = {
-    Stance.troops: "Troops",
-    Stance.logistics: "Logistics",
-    Stance.political_only: "Political only",
-    Stance.opposed: "Opposed",
-    Stance.undeclared: "Undeclared",
-}
-
-env.globals.update(stance_labels=STANCE_LABELS, stances=list(Stance), settings=get_settings)
+env.globals.update(stance_labels=STANCE_LABELS, stances=list(Stance), settings=get_settings,
+                   palette=PALETTE)
 
 
 def static_url(path: str) -> str:
-    """URL of a file under static/ (the one place to add fingerprinting)."""
-    return f"/static/{path}"
+    """URL of a file under static/, fingerprinted with its content hash (far-future cache)."""
+    return fingerprinted_url(path)
 
 
 env.globals["static_url"] = static_url
+
+
+def pinned_request_url(request: Request, dataset: Dataset) -> str:
+    """This request's absolute address pinned to the revision it was answered from."""
+    return pinned_url(base=get_settings().public_base_url, path=request.url.path,
+                      query=request.query_params.multi_items(), revision=dataset.revision)
+
+
+def cite_url(dataset: Dataset, *, request: Request | None = None, path: str | None = None
+             ) -> str | None:
+    """The "cite this" address: from the request, or from `path` ("/x?a=b") for pages rendered
+    without one; None if neither is known."""
+    if request is not None:
+        return pinned_request_url(request, dataset)
+    if path is None:
+        return None
+    target, _, text = path.partition("?")
+    return pinned_url(base=get_settings().public_base_url, path=target, query=parse_qsl(text),
+                      revision=dataset.revision)
+
+
+env.globals["cite_url"] = cite_url
 
 
 def is_htmx(request: Request) -> bool:

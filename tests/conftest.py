@@ -11,6 +11,7 @@ _DATA_DIR = tempfile.mkdtemp(prefix="ct-test-")
 os.environ["DATA_DIR"] = _DATA_DIR
 os.environ["SECRET_KEY"] = secrets.token_urlsafe(32)
 os.environ.setdefault("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+os.environ.setdefault("PRERENDER_CARDS", "false")  # tests that need it turn it on
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
@@ -23,7 +24,8 @@ from tests.support.server import LiveServer, start_server  # noqa: E402
 
 ARTICLES = PROJECT_ROOT.parent / "shared" / "seeds"
 
-pytest_plugins = ["tests.support.browser"]
+pytest_plugins = ["tests.support.browser", "tests.support.ops", "tests.support.opendata",
+                  "tests.support.admin"]
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,13 @@
 
 import shutil
 import subprocess
+from typing import Any
 
 import pytest
+import yaml
 
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, Settings
+from tests.support.ops import dockerfile_stages, image_command, image_environment
 
 
 def _config(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -29,3 +32,43 @@ def test_compose_refuses_to_start_without_secrets() -> None:
     result = _config({})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr or "POSTGRES_PASSWORD" in result.stderr
+
+
+def compose_config() -> dict[str, Any]:
+    result = _config({"POSTGRES_PASSWORD": "x", "SECRET_KEY": "y"})
+    assert result.returncode == 0, result.stderr
+    return dict(yaml.safe_load(result.stdout))
+
+
+def test_postgres_keeps_its_data_in_a_named_volume() -> None:
+    config = compose_config()
+    db = config["services"]["db"]
+    assert any(v.startswith("pgdata:/var/lib/postgresql/data") for v in db["volumes"])
+    assert "pgdata" in config["volumes"]
+
+
+def test_app_is_configured_only_with_documented_settings() -> None:
+    app = compose_config()["services"]["app"]
+    settings = {name.upper() for name in Settings.model_fields}
+    assert set(app["environment"]) - settings == set()
+    assert app["environment"]["DATABASE_URL"].startswith("postgresql+psycopg://")
+    assert int(app["environment"]["WORKERS"]) >= 2
+    assert "/readyz" in " ".join(app["healthcheck"]["test"])
+
+
+def test_image_runs_as_non_root_without_build_tools() -> None:
+    build, final = dockerfile_stages()[0], dockerfile_stages()[-1]
+    assert len(dockerfile_stages()) >= 2, "multi-stage"
+    assert "slim" in final[0]
+    users = [line.split()[1] for line in final if line.startswith("USER ")]
+    assert users and users[-1] not in ("root", "0")
+    installs = " ".join(line for line in final if "apt-get install" in line)
+    assert not any(tool in installs.split() for tool in ("gcc", "build-essential", "make", "g++"))
+    assert any("pip install" in line for line in build)
+    assert not any("pip install" in line for line in final)
+
+
+def test_image_command_migrates_seeds_and_serves_several_workers() -> None:
+    command = " ".join(image_command())
+    assert command.index("app migrate") < command.index("app seed") < command.index("app serve")
+    assert int(image_environment()["WORKERS"]) >= 2

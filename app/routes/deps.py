@@ -4,17 +4,20 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query
+from sqlmodel import Session
 
-from app.db import SessionDep
+from app.db import get_engine
 from app.services.dataset import dataset_at
 from app.services.records import Dataset
 
 
 def get_dataset(
-    session: SessionDep,
     rev: Annotated[int | None, Query(ge=1, description="Dataset revision number")] = None,
 ) -> Dataset:
-    dataset = dataset_at(session=session, revision=rev)
+    # Its own short session, closed before the route runs: a yield-session held until the
+    # response is sent let 200 concurrent requests exhaust the pool and hang (fastapi#3205).
+    with Session(get_engine()) as session:
+        dataset = dataset_at(session=session, revision=rev)
     if dataset is None:
         if rev is not None:
             raise HTTPException(404, detail=f"Revision {rev} does not exist.")

@@ -77,11 +77,11 @@ def publish_revision(
     revision = Revision(summary=summary, user_id=user_id, snapshot="{}")
     session.add(revision)
     session.flush()
-    dataset = build_dataset(session=session, revision=revision.id or 0,
-                            published_at=revision.created_at)
+    number = revision.id or 0  # assigned by the flush above
+    dataset = build_dataset(session=session, revision=number, published_at=revision.created_at)
     revision.snapshot = dataset.model_dump_json(exclude={"revision", "published_at"})
     for event in events:
-        event.revision_id = revision.id
+        event.revision_id = number
         event.at = revision.created_at
         session.add(event)
     return revision

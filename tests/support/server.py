@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 3
         try:
             with urllib.request.urlopen(url + "/api/sources", timeout=2):  # noqa: S310
                 return
+        except urllib.error.HTTPError:
+            return  # it answers (503 until a test seeds the database)
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"server at {url} did not answer within {timeout}s")

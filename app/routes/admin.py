@@ -1,0 +1,273 @@
+"""Curators' pages: countries, their commitments (add, correct, retract) and sources.
+
+Every form re-renders with a message at each field and every typed value on error (422); a save
+built on a stale version answers the conflict page (409) showing what others saved since, with the
+curator's input kept for resubmission. Each field is validated as the curator types: the form's
+`validate` endpoint renders the form's block and htmx swaps in that field's message.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.db import SessionDep
+from app.routes.admin_auth import CuratorPage, CuratorWrite, FormDep, admin_response
+from app.routes.deps import today
+from app.services import editing
+from app.services.audit import edit_trail
+from app.services.countries import get_country, list_countries
+from app.services.dataset import dataset_at
+from app.services.records import Dataset
+from app.services.validation import FieldErrors
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+FormSpec = dict[str, Any]
+
+
+def _dataset(session: SessionDep) -> Dataset:
+    dataset = dataset_at(session=session)
+    if dataset is None:
+        raise HTTPException(503, detail="No dataset has been published yet: run the seed command.")
+    return dataset
+
+
+def form_spec(name: str, action: str, values: dict[str, str], errors: FieldErrors | None = None,
+              **extra: Any) -> FormSpec:
+    return {"name": name, "action": action, "validate_url": f"{action}/validate",
+            "values": values, "errors": errors or {}, **extra}
+
+
+def then(_revision: int, target: str) -> str:
+    """Where to go once a save has published its revision."""
+    return target
+
+
+def _saved(target: str) -> Response:
+    return RedirectResponse(target, status_code=303)
+
+
+def attempt_save(request: Request, curator: CuratorPage, spec: FormSpec,
+             rerender: Callable[[FormSpec, int], Response],
+             save: Callable[[], str], dataset: Dataset | None = None) -> Response:
+    """Run a save; on invalid input re-render the page (422), on a stale version the conflict
+    page (409) with the curator's input, on success redirect (303) to the returned URL."""
+    try:
+        return _saved(save())
+    except editing.ValidationFailed as failed:
+        return rerender({**spec, "errors": failed.errors}, 422)
+    except editing.VersionConflict as conflict:
+        values = {**spec["values"], "version": str(conflict.current_version)}
+        context = {"curator": curator, "form": {**spec, "values": values},
+                   "changes": conflict.changes, "sources": dataset.sources if dataset else [],
+                   "names": {c.code: c.name for c in dataset.countries} if dataset else {}}
+        return admin_response(request, "admin/conflict.html", context, status_code=409)
+    except editing.RecordNotFound as missing:
+        raise HTTPException(404, detail=str(missing)) from missing
+
+
+# ---- overview -----------------------------------------------------------------------------
+
+
+@router.get("", response_class=HTMLResponse)
+def admin_index(request: Request, session: SessionDep, curator: CuratorPage) -> Response:
+    dataset = _dataset(session)
+    context = {
+        "curator": curator, "dataset": dataset,
+        "countries": list_countries(dataset=dataset, as_of=today()),
+        "sources": dataset.sources,
+        "trail": edit_trail(session=session, upto_revision=dataset.revision, limit=15),
+    }
+    return admin_response(request, "admin/index.html", context)
+
+
+# ---- one country: edit it, add a commitment ----------------------------------------------
+
+
+def _country_page(request: Request, session: SessionDep, curator: CuratorPage, code: str, *,
+                  country_form: FormSpec | None = None, commitment_form: FormSpec | None = None,
+                  status_code: int = 200, block: str | None = None) -> Response:
+    dataset = _dataset(session)
+    country = get_country(dataset=dataset, code=code, as_of=date.max)
+    record = dataset.country(code)
+    if country is None or record is None:
+        raise HTTPException(404, detail=f"No country with code {code!r}.")
+    base = f"/admin/countries/{country.code.lower()}"
+    context = {
+        "curator": curator, "dataset": dataset, "country": country,
+        "sources": dataset.sources,
+        "country_form": country_form or form_spec(
+            "country", base, editing.country_values(country=record)),
+        "commitment_form": commitment_form or form_spec(
+            "commitment", f"{base}/commitments",
+            editing.new_commitment_values(version=record.version, today=today())),
+    }
+    return admin_response(request, "admin/country.html", context, block=block,
+                          status_code=status_code)
+
+
+@router.get("/countries/new", response_class=HTMLResponse)
+def new_country_form(request: Request, curator: CuratorPage) -> Response:
+    return _new_country_page(request, curator, form_spec("country", "/admin/countries",
+                                                         {"role": "member", "in_europe": "on"},
+                                                         is_new=True))
+
+
+def _new_country_page(request: Request, curator: CuratorPage, spec: FormSpec,
+                      status_code: int = 200, block: str | None = None) -> Response:
+    return admin_response(request, "admin/country_new.html", {"curator": curator, "form": spec},
+                          status_code=status_code, block=block)
+
+
+@router.post("/countries", response_class=HTMLResponse)
+def add_country(request: Request, session: SessionDep, curator: CuratorWrite,
+                form: FormDep) -> Response:
+    spec = form_spec("country", "/admin/countries", form, is_new=True)
+    return attempt_save(
+        request, curator, spec,
+        lambda failed, status: _new_country_page(request, curator, failed, status),
+        lambda: "/admin/countries/" + editing.add_country(
+            session=session, user=curator.user, values=form).lower())
+
+
+@router.post("/countries/validate", response_class=HTMLResponse)
+def validate_new_country(request: Request, session: SessionDep, curator: CuratorWrite,
+                         form: FormDep) -> Response:
+    errors = editing.country_errors(session=session, values=form, is_new=True)
+    spec = form_spec("country", "/admin/countries", form, errors, is_new=True)
+    return _new_country_page(request, curator, spec, block="country_form")
+
+
+@router.get("/countries/{code}", response_class=HTMLResponse)
+def country_admin(request: Request, session: SessionDep, curator: CuratorPage,
+                  code: str) -> Response:
+    return _country_page(request, session, curator, code)
+
+
+@router.post("/countries/{code}", response_class=HTMLResponse)
+def edit_country(request: Request, session: SessionDep, curator: CuratorWrite, code: str,
+                 form: FormDep) -> Response:
+    target = f"/admin/countries/{code.lower()}"
+    return attempt_save(
+        request, curator, form_spec("country", target, form),
+        lambda failed, status: _country_page(request, session, curator, code,
+                                             country_form=failed, status_code=status),
+        lambda: then(editing.edit_country(session=session, user=curator.user, code=code,
+                                           values=form), target),
+        dataset=_dataset(session))
+
+
+@router.post("/countries/{code}/validate", response_class=HTMLResponse)
+def validate_country(request: Request, session: SessionDep, curator: CuratorWrite, code: str,
+                     form: FormDep) -> Response:
+    errors = editing.country_errors(session=session, values=form, is_new=False)
+    spec = form_spec("country", f"/admin/countries/{code.lower()}", form, errors)
+    return _country_page(request, session, curator, code, country_form=spec,
+                         block="country_form")
+
+
+@router.post("/countries/{code}/commitments", response_class=HTMLResponse)
+def add_commitment(request: Request, session: SessionDep, curator: CuratorWrite, code: str,
+                   form: FormDep) -> Response:
+    target = f"/admin/countries/{code.lower()}"
+    spec = form_spec("commitment", f"{target}/commitments", form)
+    return attempt_save(
+        request, curator, spec,
+        lambda failed, status: _country_page(request, session, curator, code,
+                                             commitment_form=failed, status_code=status),
+        lambda: then(editing.add_commitment(session=session, user=curator.user, code=code,
+                                             values=form, today=today()), target),
+        dataset=_dataset(session))
+
+
+@router.post("/countries/{code}/commitments/validate", response_class=HTMLResponse)
+def validate_commitment(request: Request, session: SessionDep, curator: CuratorWrite, code: str,
+                        form: FormDep) -> Response:
+    errors = editing.commitment_errors(session=session, values=form, today=today())
+    spec = form_spec("commitment", f"/admin/countries/{code.lower()}/commitments", form, errors)
+    return _country_page(request, session, curator, code, commitment_form=spec,
+                         block="commitment_form")
+
+
+# ---- one commitment: correct it, retract it -----------------------------------------------
+
+
+def _commitment_page(request: Request, session: SessionDep, curator: CuratorPage,
+                     commitment_id: int, *, filled: dict[str, FormSpec] | None = None,
+                     status_code: int = 200, block: str | None = None) -> Response:
+    """The commitment's correction and retraction forms; `filled` replaces either."""
+    dataset = _dataset(session)
+    record = next((c for c in dataset.commitments if c.id == commitment_id), None)
+    country = dataset.country(record.country_code) if record else None
+    if record is None or country is None:
+        raise HTTPException(404, detail=f"No commitment {commitment_id}.")
+    base = f"/admin/commitments/{commitment_id}"
+    values = editing.commitment_values(commitment=record, version=country.version)
+    context = {
+        "curator": curator, "dataset": dataset, "commitment": record, "country": country,
+        "sources": dataset.sources,
+        "correct_form": form_spec("correction", base, values),
+        "retract_form": form_spec("retract", f"{base}/retract",
+                                  {"version": str(country.version)}),
+        **(filled or {}),
+    }
+    return admin_response(request, "admin/commitment.html", context, block=block,
+                          status_code=status_code)
+
+
+@router.get("/commitments/{commitment_id}", response_class=HTMLResponse)
+def commitment_admin(request: Request, session: SessionDep, curator: CuratorPage,
+                     commitment_id: int) -> Response:
+    return _commitment_page(request, session, curator, commitment_id)
+
+
+@router.post("/commitments/{commitment_id}", response_class=HTMLResponse)
+def correct_commitment(request: Request, session: SessionDep, curator: CuratorWrite,
+                       commitment_id: int, form: FormDep) -> Response:
+    spec = form_spec("correction", f"/admin/commitments/{commitment_id}", form)
+    return _commitment_attempt(
+        request, session, curator, commitment_id, spec,
+        lambda: editing.correct_commitment(session=session, user=curator.user,
+                                           commitment_id=commitment_id, values=form,
+                                           today=today()),
+        lambda: f"/admin/commitments/{commitment_id}")
+
+
+def _commitment_attempt(request: Request, session: SessionDep, curator: CuratorWrite,
+                        commitment_id: int, spec: FormSpec, save: Callable[[], int],
+                        target: Callable[[], str]) -> Response:
+    """Correct or retract: on error the commitment page comes back with this form filled in."""
+    form_key = "correct_form" if spec["name"] == "correction" else "retract_form"
+    return attempt_save(
+        request, curator, spec,
+        lambda failed, status: _commitment_page(request, session, curator, commitment_id,
+                                                status_code=status, filled={form_key: failed}),
+        lambda: then(save(), target()), dataset=_dataset(session))
+
+
+@router.post("/commitments/{commitment_id}/validate", response_class=HTMLResponse)
+def validate_correction(request: Request, session: SessionDep, curator: CuratorWrite,
+                        commitment_id: int, form: FormDep) -> Response:
+    errors = editing.correction_errors(values=form, today=today())
+    spec = form_spec("correction", f"/admin/commitments/{commitment_id}", form, errors)
+    return _commitment_page(request, session, curator, commitment_id,
+                            filled={"correct_form": spec}, block="correct_form")
+
+
+@router.post("/commitments/{commitment_id}/retract", response_class=HTMLResponse)
+def retract_commitment(request: Request, session: SessionDep, curator: CuratorWrite,
+                       commitment_id: int, form: FormDep) -> Response:
+    spec = form_spec("retract", f"/admin/commitments/{commitment_id}/retract", form)
+    return _commitment_attempt(
+        request, session, curator, commitment_id, spec,
+        lambda: editing.retract_commitment(session=session, user=curator.user,
+                                           commitment_id=commitment_id, values=form),
+        lambda: _country_admin_url(session, commitment_id))
+
+
+def _country_admin_url(session: SessionDep, commitment_id: int) -> str:
+    code = editing.commitment_country(session=session, commitment_id=commitment_id)
+    return f"/admin/countries/{code.lower()}"

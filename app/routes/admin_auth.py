@@ -1,0 +1,154 @@
+"""Who is asking: the curator behind an admin request, CSRF checks, log in and log out.
+
+Anonymous requests for admin pages are redirected (303) to the login form; anonymous writes are
+refused with 401 JSON, and writes without this session's CSRF token (form field `csrf_token` or
+header `X-CSRF-Token`) with 403 JSON.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.db import SessionDep
+from app.models import User
+from app.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SessionData,
+    clear_session_cookie,
+    csrf_matches,
+    new_session,
+    read_session,
+    set_session_cookie,
+)
+from app.services.auth import active_user, log_in
+from app.templating import page_response
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+NO_STORE = {"Cache-Control": "no-store", "Vary": "Cookie, HX-Request"}
+
+
+@dataclass(frozen=True)
+class Curator:
+    user: User
+    session: SessionData
+
+    @property
+    def csrf(self) -> str:
+        return self.session.csrf
+
+
+async def submitted_form(request: Request) -> dict[str, str]:
+    """The urlencoded or multipart form, text fields only (what the curator typed)."""
+    if request.method != "POST":
+        return {}
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+FormDep = Annotated[dict[str, str], Depends(submitted_form)]
+
+
+def _curator(request: Request, session: SessionDep) -> Curator | None:
+    data = read_session(request)
+    user = active_user(session=session, user_id=data.user_id if data else None)
+    return Curator(user=user, session=data) if user is not None and data is not None else None
+
+
+def login_url(request: Request) -> str:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return f"/admin/login?next={quote(target, safe='')}"
+
+
+def curator_page(request: Request, session: SessionDep) -> Curator:
+    curator = _curator(request, session)
+    if curator is None:
+        raise HTTPException(303, detail="Log in first.", headers={"Location": login_url(request)})
+    return curator
+
+
+def curator_write(request: Request, session: SessionDep, form: FormDep) -> Curator:
+    curator = _curator(request, session)
+    if curator is None:
+        raise HTTPException(401, detail="Log in first: this action needs a curator session.")
+    token = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+    if not csrf_matches(curator.session, token):
+        raise HTTPException(403, detail="Missing or invalid CSRF token: reload the form.")
+    return curator
+
+
+CuratorPage = Annotated[Curator, Depends(curator_page)]
+CuratorWrite = Annotated[Curator, Depends(curator_write)]
+
+
+def admin_response(request: Request, name: str, context: dict[str, Any], *,
+                   block: str | None = None, status_code: int = 200) -> HTMLResponse:
+    """An admin page: never cached, and it varies with the session."""
+    response = page_response(request, name, context, block=block, status_code=status_code)
+    response.headers.update(NO_STORE)
+    return response
+
+
+def safe_next(target: str | None) -> str:
+    """Only a local /admin path may be the destination after logging in."""
+    value = target or ""
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/admin") or "\\" in value:
+        return "/admin"
+    return value
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _login_page(request: Request, data: SessionData, *, next_url: str, username: str = "",
+                error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    context = {"csrf": data.csrf, "next": next_url, "username": username, "error": error}
+    response = admin_response(request, "admin/login.html", context, status_code=status_code)
+    set_session_cookie(response, request, data)
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, session: SessionDep, next: str | None = None) -> Response:
+    if _curator(request, session) is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    data = read_session(request) or new_session(None)
+    return _login_page(request, data, next_url=safe_next(next))
+
+
+def _login_failure(request: Request, data: SessionData, form: dict[str, str],
+                   throttled: bool) -> HTMLResponse:
+    error = ("Too many failed attempts: wait a few minutes before trying again." if throttled
+             else "Wrong username or password.")
+    return _login_page(request, data, next_url=safe_next(form.get("next")),
+                       username=form.get("username", ""), error=error,
+                       status_code=429 if throttled else 401)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, session: SessionDep, form: FormDep) -> Response:
+    data = read_session(request)
+    if not csrf_matches(data, form.get(CSRF_FIELD)) or data is None:
+        raise HTTPException(403, detail="Missing or invalid CSRF token: reload the login form.")
+    result = log_in(session=session, username=form.get("username", ""),
+                    password=form.get("password", ""), client=client_address(request))
+    if result.user is None:
+        return _login_failure(request, data, form, result.throttled)
+    response = RedirectResponse(safe_next(form.get("next")), status_code=303)
+    set_session_cookie(response, request, new_session(result.user.id))  # fresh token: no fixation
+    response.headers.update(NO_STORE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, curator: CuratorWrite) -> Response:
+    response = RedirectResponse("/admin/login", status_code=303)
+    clear_session_cookie(response, request)
+    response.headers.update(NO_STORE)
+    return response

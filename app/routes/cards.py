@@ -1,0 +1,41 @@
+"""Share-card images for link previews: `/cards/countries/{code}.png` and `/cards/dashboard.png`
+(1200x630 PNG, `?rev=N` honoured). A card that cannot be drawn answers 503 with a message."""
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
+
+from app.routes.deps import DatasetDep, today
+from app.services.cards import DASHBOARD, CardUnavailable, card_png, country_card, dashboard_card
+from app.services.records import Dataset
+
+router = APIRouter(prefix="/cards", tags=["share cards"])
+PNG_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"image/png": {}}, "description": "1200x630 PNG"},
+    503: {"description": "The image renderer is not available on this server"},
+}
+
+
+def png_response(*, dataset: Dataset, name: str, card: dict[str, Any]) -> Response:
+    try:
+        png = card_png(dataset=dataset, name=name, card=card)
+    except CardUnavailable as exc:
+        raise HTTPException(503, detail=f"Share card unavailable: {exc}") from exc
+    return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=600"})
+
+
+@router.get("/dashboard.png", response_class=Response, responses=PNG_RESPONSE)
+def dashboard_png(dataset: DatasetDep) -> Response:
+    """The dashboard's card: the stance map of Europe with counts."""
+    card = dashboard_card(dataset=dataset, as_of=today())
+    return png_response(dataset=dataset, name=DASHBOARD, card=card)
+
+
+@router.get("/countries/{code}.png", response_class=Response, responses=PNG_RESPONSE)
+def country_png(dataset: DatasetDep, code: str) -> Response:
+    """A country's card: highlighted on the map in its stance colour, with stance and dates."""
+    card = country_card(dataset=dataset, code=code, as_of=today())
+    if card is None:
+        raise HTTPException(404, detail=f"No country with code {code!r}.")
+    return png_response(dataset=dataset, name=code, card=card)

@@ -1,0 +1,159 @@
+"""Open data: the /data page, full downloads (zip with codebook, JSON), CSV twins of list pages and
+API lists, and the list of citable revisions. Every answer honours `?rev=N` and `as_of`."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from app.db import SessionDep
+from app.models import Stance
+from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of
+from app.services.countries import CountrySummary, list_countries
+from app.services.export import (
+    DATASET_NAME,
+    Table,
+    cite_as,
+    codebook,
+    countries_table,
+    full_json,
+    full_tables,
+    sources_table,
+    to_csv,
+    zip_bytes,
+)
+from app.services.records import Dataset
+from app.services.revisions import list_revisions
+from app.services.sources import list_sources
+from app.templating import page_response, pinned_request_url
+
+router = APIRouter(tags=["open data"])
+CSV_TYPE = "text/csv; charset=utf-8"
+CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "CSV with a header row"}
+}
+
+
+class CountryFilters:
+    """The filters the country list pages and /api/countries take, parsed once."""
+
+    def __init__(
+        self,
+        as_of: AsOfQuery = None,
+        stance: Annotated[Stance | None, Query(description="Only this stance")] = None,
+        q: Annotated[str | None, Query(max_length=100, description="Name contains")] = None,
+    ) -> None:
+        self.as_of = resolve_as_of(as_of)
+        self.stance = stance
+        self.query = q
+
+    def apply(self, dataset: Dataset) -> list[CountrySummary]:
+        return list_countries(dataset=dataset, as_of=self.as_of, stance=self.stance,
+                              query=self.query)
+
+
+FiltersDep = Annotated[CountryFilters, Depends()]
+
+
+def download(content: str | bytes, *, media_type: str, filename: str) -> Response:
+    return Response(content, media_type=media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def csv_download(table: Table, dataset: Dataset) -> Response:
+    return download(to_csv(table), media_type=CSV_TYPE,
+                    filename=f"{table.name}-rev{dataset.revision}.csv")
+
+
+def _full_tables(dataset: Dataset, as_of: date) -> list[Table]:
+    countries = list_countries(dataset=dataset, as_of=as_of)
+    return full_tables(dataset=dataset, countries=countries, as_of=as_of)
+
+
+@router.get("/data", response_class=HTMLResponse, include_in_schema=False)
+def data_page(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> HTMLResponse:
+    day = resolve_as_of(as_of)
+    tables = _full_tables(dataset, day)
+    context = {"dataset": dataset, "as_of": day, "tables": tables,
+               "cite": cite_as(dataset=dataset, url=pinned_request_url(request, dataset)),
+               "rev_query": f"?rev={dataset.revision}"}
+    return page_response(request, "data.html", context, block="downloads")
+
+
+@router.get("/data.json", include_in_schema=False)
+def data_page_json(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None
+                   ) -> dict[str, Any]:
+    day = resolve_as_of(as_of)
+    rev = f"?rev={dataset.revision}"
+    return {
+        "revision": dataset.revision, "as_of": day,
+        "cite_as": cite_as(dataset=dataset, url=pinned_request_url(request, dataset)),
+        "downloads": {"zip": f"/data/{DATASET_NAME}.zip{rev}",
+                      "json": f"/data/{DATASET_NAME}.json{rev}"},
+        "codebook": codebook(_full_tables(dataset, day)),
+    }
+
+
+@router.get(f"/data/{DATASET_NAME}.zip", response_class=Response,
+            responses={200: {"content": {"application/zip": {}}}})
+def dataset_zip(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
+    """The whole dataset as CSV files plus a README codebook, at `?rev=N` and `as_of`."""
+    day = resolve_as_of(as_of)
+    body = zip_bytes(dataset=dataset, tables=_full_tables(dataset, day), as_of=day,
+                     cite_url=pinned_request_url(request, dataset))
+    return download(body, media_type="application/zip",
+                    filename=f"{DATASET_NAME}-rev{dataset.revision}.zip")
+
+
+@router.get(f"/data/{DATASET_NAME}.json")
+def dataset_json(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> JSONResponse:
+    """The whole dataset as one JSON document: codebook, cite-as line and every table."""
+    day = resolve_as_of(as_of)
+    body = full_json(dataset=dataset, tables=_full_tables(dataset, day), as_of=day,
+                     cite_url=pinned_request_url(request, dataset))
+    return JSONResponse(body)
+
+
+@router.get("/api/countries.csv", response_class=Response, responses=CSV_RESPONSE)
+def api_countries_csv(dataset: DatasetDep, filters: FiltersDep) -> Response:
+    """`/api/countries` as CSV: same filters (`as_of`, `stance`, `q`, `rev`), same rows."""
+    return csv_download(countries_table(rows=filters.apply(dataset), as_of=filters.as_of),
+                        dataset)
+
+
+@router.get("/countries.csv", response_class=Response, include_in_schema=False)
+def countries_csv(dataset: DatasetDep, filters: FiltersDep) -> Response:
+    """The dashboard's country table as CSV (the dashboard's filters and date)."""
+    return api_countries_csv(dataset, filters)
+
+
+@router.get("/api/sources.csv", response_class=Response, responses=CSV_RESPONSE)
+def api_sources_csv(dataset: DatasetDep) -> Response:
+    """`/api/sources` as CSV."""
+    return csv_download(sources_table(sources=list_sources(dataset=dataset)), dataset)
+
+
+@router.get("/sources.csv", response_class=Response, include_in_schema=False)
+def sources_csv(dataset: DatasetDep) -> Response:
+    return api_sources_csv(dataset)
+
+
+def _revision_context(session: SessionDep, dataset: DatasetDep) -> dict[str, Any]:
+    return {"dataset": dataset, "revisions": list_revisions(session=session)}
+
+
+@router.get("/revisions", response_class=HTMLResponse, include_in_schema=False)
+def revisions_page(
+    request: Request, context: Annotated[dict[str, Any], Depends(_revision_context)]
+) -> HTMLResponse:
+    return page_response(request, "revisions.html", context, block="revisions")
+
+
+@router.get("/revisions.json")
+def revisions_json(
+    context: Annotated[dict[str, Any], Depends(_revision_context)]
+) -> dict[str, Any]:
+    """Every published revision, newest first: number, date, summary."""
+    return {"latest": context["dataset"].revision,
+            "revisions": [r.model_dump(mode="json") for r in context["revisions"]]}

@@ -1,0 +1,28 @@
+"""Embeddable pages for other sites' iframes: `/embed/map` and `/embed/countries/{code}`.
+
+Minimal pages (map, legend, a link back; no site chrome). Only paths under /embed/ may be framed
+by other sites (the security-headers middleware, app/web/headers.py, sends frame-ancestors *)."""
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of
+from app.services.embed import embed_view
+from app.templating import page_response
+
+router = APIRouter(prefix="/embed", include_in_schema=False)
+
+
+@router.get("/map", response_class=HTMLResponse)
+def embed_map(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> HTMLResponse:
+    view = embed_view(dataset=dataset, as_of=resolve_as_of(as_of))
+    return page_response(request, "embed_map.html", {"dataset": dataset, "view": view})
+
+
+@router.get("/countries/{code}", response_class=HTMLResponse)
+def embed_country(request: Request, dataset: DatasetDep, code: str, as_of: AsOfQuery = None
+                  ) -> HTMLResponse:
+    view = embed_view(dataset=dataset, as_of=resolve_as_of(as_of), code=code)
+    if view is None:
+        raise HTTPException(404, detail=f"No country with code {code!r}.")
+    return page_response(request, "embed_country.html", {"dataset": dataset, "view": view})

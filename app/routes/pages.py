@@ -1,0 +1,329 @@
+"""The public pages and their JSON twins, served from the page cache (rendered once per revision).
+
+Routes parse input and pick a template; what a page shows comes from app/services/pageviews.py.
+"""
+
+import json as json_text
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from app.config import get_settings
+from app.db import get_engine
+from app.models import Stance
+from app.routes.deps import resolve_as_of
+from app.services.pagecache import CachedPage, Rendered, pages
+from app.services.pageviews import country_page, dashboard, find_country_code
+from app.services.records import Dataset
+from app.services.sources import SourceSummary, get_source, list_sources
+from app.templating import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+
+MAX_PARAM = 100
+JSON = "application/json"
+
+
+class Filters(BaseModel):
+    """The dashboard's filter state as it appears in the URL."""
+
+    as_of: date | None = None
+    stance: Stance | None = None
+    q: str | None = None
+    rev: int | None = None
+    errors: list[str] = []
+
+    def query(self) -> str:
+        values = {"stance": self.stance, "q": self.q, "as_of": self.as_of, "rev": self.rev}
+        pairs = [(k, str(v)) for k, v in values.items() if v not in (None, "")]
+        return "?" + urlencode(pairs) if pairs else ""
+
+
+def _parse_date(text: str | None, errors: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append(f"“{text}” is not a date: use YYYY-MM-DD.")
+        return None
+
+
+def _parse_stance(text: str | None, errors: list[str]) -> Stance | None:
+    if not text:
+        return None
+    if text in Stance.__members__:
+        return Stance(text)
+    errors.append(f"“{text}” is not a stance: use one of {', '.join(Stance)}.")
+    return None
+
+
+def _parse_rev(text: str | None, errors: list[str]) -> int | None:
+    if not text:
+        return None
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    errors.append(f"“{text[:20]}” is not a revision number: use a whole number from 1.")
+    return None
+
+
+def _param(request: Request, name: str, errors: list[str]) -> str | None:
+    """A query parameter of at most MAX_PARAM characters (read directly: this is a hot path)."""
+    value = request.query_params.get(name)
+    if value is not None and len(value) > MAX_PARAM:
+        errors.append(f"{name}: at most {MAX_PARAM} characters.")
+        return None
+    return value
+
+
+def parse_filters(request: Request) -> Filters:
+    """Empty fields (a form sent without JavaScript) mean "no filter"; bad values are reported."""
+    errors: list[str] = []
+    as_of, stance, q, rev = (_param(request, name, errors)
+                             for name in ("as_of", "stance", "q", "rev"))
+    return Filters(as_of=_parse_date(as_of, errors), stance=_parse_stance(stance, errors),
+                   q=(q or "").strip() or None, rev=_parse_rev(rev, errors), errors=errors)
+
+
+def wants_fragment(request: Request) -> bool:
+    """An HTMX swap wants the named block; restoring history after a cache miss wants the page."""
+    return is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def accepts_gzip(header: str) -> bool:
+    for part in header.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() in ("gzip", "*"):
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
+
+
+def _response(request: Request, page: CachedPage, headers: dict[str, str] | None = None
+              ) -> Response:
+    extra = {"Vary": "HX-Request, Accept-Encoding", **(headers or {})}
+    if page.location:
+        extra["Location"] = page.location
+    if page.body and accepts_gzip(request.headers.get("accept-encoding", "")):
+        extra.update({"Content-Encoding": "gzip", "ETag": page.gzip_etag})
+        return Response(page.gzipped, page.status, extra, page.media_type)
+    extra["ETag"] = page.etag
+    return Response(page.body, page.status, extra, page.media_type)
+
+
+def _missing_revision(request: Request, rev: int | None) -> Response:
+    if rev is None:
+        message = "No dataset has been published yet: run the seed command."
+        return _plain(request, message, 503)
+    return _plain(request, f"Revision {rev} does not exist.", 404)
+
+
+def _plain(request: Request, message: str, status: int) -> Response:
+    if request.url.path.endswith(".json"):
+        return JSONResponse({"detail": message}, status)
+    body = render("message.html", {"title": message, "message": message})
+    return Response(body, status, media_type="text/html; charset=utf-8")
+
+
+def _serve(request: Request, *, rev: int | None, key: tuple[object, ...],
+           render_page: Callable[[Dataset], Rendered],
+           headers: dict[str, str] | None = None) -> Response:
+    """The cached page for this request's path + normalised query, HTMX flag and date."""
+    full_key = (request.url.path, wants_fragment(request), *key)
+    page = pages.page(engine=get_engine(), revision=rev, key=full_key, render=render_page)
+    if page is None:
+        return _missing_revision(request, rev)
+    return _response(request, page, headers)
+
+
+def page_context(dataset: Dataset, path: str, query: str = "") -> dict[str, Any]:
+    """What every full page gets: the dataset (footer) and, for the "cite this page" line, a
+    request for the canonical address: a cached page must not repeat a visitor's stray query."""
+    scope = {"type": "http", "method": "GET", "path": path, "headers": [],
+             "query_string": query.lstrip("?").encode()}
+    return {"dataset": dataset, "request": Request(scope)}
+
+
+def _html(template: str, path: str) -> Callable[[Dataset], Rendered]:
+    def render_page(dataset: Dataset) -> Rendered:
+        return Rendered(render(template, page_context(dataset, path)))
+
+    return render_page
+
+
+def _day_key(as_of: date | None) -> date:
+    """Part of the key: the asked date, or today's, since "current" moves with the calendar."""
+    return resolve_as_of(as_of)
+
+
+# --- the dashboard -------------------------------------------------------------------------
+
+def _dashboard_renderer(request: Request, filters: Filters, json: bool
+                        ) -> Callable[[Dataset], Rendered]:
+    def render_page(dataset: Dataset) -> Rendered:
+        view = dashboard(dataset=dataset, as_of=resolve_as_of(filters.as_of),
+                         stance=filters.stance, query=filters.q)
+        if json:
+            return Rendered(view.model_dump_json(), JSON)
+        context = {"view": view, "filters": filters, **page_context(dataset, "/", filters.query())}
+        block = "results" if wants_fragment(request) else None
+        status = 422 if filters.errors else 200
+        return Rendered(render("dashboard.html", context, block=block), status=status)
+
+    return render_page
+
+
+def _dashboard(request: Request, filters: Filters, *, json: bool) -> Response:
+    key = (filters.query(), _day_key(filters.as_of), *filters.errors)
+    headers = {"HX-Push-Url": "/" + filters.query()} if wants_fragment(request) else None
+    return _serve(request, rev=filters.rev, key=key,
+                  render_page=_dashboard_renderer(request, filters, json), headers=headers)
+
+
+@router.get("/")
+async def dashboard_page(request: Request) -> Response:
+    """The map, legend and table; ?stance=, ?q=, ?as_of=, ?rev= (HTMX: the results block)."""
+    filters = parse_filters(request)
+    return _dashboard(request, filters, json=False)
+
+
+@router.get("/index.json")
+async def dashboard_json(request: Request) -> Response:
+    filters = parse_filters(request)
+    if filters.errors:
+        return JSONResponse({"detail": " ".join(filters.errors)}, 422)
+    return _dashboard(request, filters, json=True)
+
+
+# --- country pages -------------------------------------------------------------------------
+
+def _country_renderer(code: str, as_of: date | None, rev: int | None, *, json: bool
+                      ) -> Callable[[Dataset], Rendered]:
+    """The country page; a 301 to the canonical URL for another spelling; a 404 page if none."""
+    def render_page(dataset: Dataset) -> Rendered:
+        canonical = find_country_code(dataset=dataset, text=code)
+        if canonical is None:
+            return _country_not_found(dataset, code, json=json)
+        if canonical.lower() != code:
+            query = Filters(as_of=as_of, rev=rev).query()
+            suffix = ".json" if json else ""
+            return Rendered("", status=301,
+                            location=f"/countries/{canonical.lower()}{suffix}{query}")
+        page = country_page(dataset=dataset, code=canonical, as_of=resolve_as_of(as_of))
+        if page is None:
+            return _country_not_found(dataset, code, json=json)
+        if json:
+            return Rendered(page.model_dump_json(), JSON)
+        context = {"page": page, "rev_query": f"?rev={rev}" if rev else "",
+                   **page_context(dataset, page.url, Filters(as_of=as_of, rev=rev).query()),
+                   "share_url": _absolute(f"/countries/{code}"), "as_of": as_of}
+        return Rendered(render("country.html", context))
+
+    return render_page
+
+
+def _country_not_found(dataset: Dataset, code: str, *, json: bool) -> Rendered:
+    if json:
+        return _json_error(f"No country with code or name {code!r}.")
+    context = {"code": code, **page_context(dataset, f"/countries/{code}"),
+               "countries": sorted(dataset.countries, key=lambda c: c.name)}
+    return Rendered(render("country_not_found.html", context), status=404)
+
+
+def _json_error(message: str, status: int = 404) -> Rendered:
+    return Rendered(json_text.dumps({"detail": message}), JSON, status)
+
+
+def _absolute(path: str) -> str:
+    return get_settings().public_base_url.rstrip("/") + path
+
+
+def _country(request: Request, code: str, *, json: bool) -> Response:
+    filters = parse_filters(request)
+    if filters.errors or len(code) > MAX_PARAM:
+        return _plain(request, " ".join(filters.errors) or "Country name too long.", 422)
+    day, rev = filters.as_of, filters.rev
+    return _serve(request, rev=rev, key=(code, day, _day_key(day)),
+                  render_page=_country_renderer(code, day, rev, json=json))
+
+
+@router.get("/countries/{code}.json")
+async def country_json(request: Request, code: str) -> Response:
+    return _country(request, code, json=True)
+
+
+@router.get("/countries/{code}")
+async def country(request: Request, code: str) -> Response:
+    """The country page (canonical: lower-case code); ?as_of= and ?rev= as on the dashboard."""
+    return _country(request, code, json=False)
+
+
+def _serve_plain(request: Request, render_page: Callable[[Dataset], Rendered]) -> Response:
+    """A page with no parameter but ?rev= (anything but a revision number reads the latest)."""
+    rev = _parse_rev(request.query_params.get("rev"), [])
+    return _serve(request, rev=rev, key=(), render_page=render_page)
+
+
+# --- sources and the codebook --------------------------------------------------------------
+
+def _sources_renderer(*, json: bool) -> Callable[[Dataset], Rendered]:
+    def render_page(dataset: Dataset) -> Rendered:
+        sources = list_sources(dataset=dataset)
+        if json:
+            return Rendered(SourceListView(revision=dataset.revision,
+                                           sources=sources).model_dump_json(), JSON)
+        return Rendered(render("sources.html", {"sources": sources,
+                                                **page_context(dataset, "/sources")}))
+
+    return render_page
+
+
+def _source_renderer(source_id: int, *, json: bool) -> Callable[[Dataset], Rendered]:
+    def render_page(dataset: Dataset) -> Rendered:
+        source = get_source(dataset=dataset, source_id=source_id)
+        if source is None:
+            message = f"No source with id {source_id}."
+            if json:
+                return _json_error(message)
+            return Rendered(render("message.html", {"title": message, "message": message,
+                                                    "dataset": dataset}), status=404)
+        if json:
+            return Rendered(source.model_dump_json(), JSON)
+        context = {"source": source, **page_context(dataset, source.url_path)}
+        return Rendered(render("source.html", context))
+
+    return render_page
+
+
+class SourceListView(BaseModel):
+    revision: int
+    sources: list[SourceSummary]
+
+
+@router.get("/sources.json")
+async def sources_json(request: Request) -> Response:
+    return _serve_plain(request, _sources_renderer(json=True))
+
+
+@router.get("/sources")
+async def sources_page(request: Request) -> Response:
+    return _serve_plain(request, _sources_renderer(json=False))
+
+
+@router.get("/sources/{source_id}.json")
+async def source_json(request: Request, source_id: int) -> Response:
+    return _serve_plain(request, _source_renderer(source_id, json=True))
+
+
+@router.get("/sources/{source_id}")
+async def source_page(request: Request, source_id: int) -> Response:
+    return _serve_plain(request, _source_renderer(source_id, json=False))
+
+
+@router.get("/about")
+async def about_page(request: Request) -> Response:
+    return _serve_plain(request, _html("about.html", "/about"))

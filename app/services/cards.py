@@ -1,0 +1,205 @@
+"""Share cards: 1200x630 PNG images for link previews (og:image), one per country and one for the
+dashboard. Drawn by kaleido in a local headless Chromium from the same map data as the pages,
+with local outlines and no MathJax, so rendering makes no outside request.
+
+Cards are cached on disk under DATA_DIR/cards/rev{N}/, named by a hash of what they show, and
+pre-rendered in a background thread after each published revision. The browser starts lazily, on
+the first render in a process; when it cannot start or render, `CardUnavailable` is raised within
+a bounded time (never a hang).
+"""
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session
+
+from app.config import get_settings
+from app.db import get_engine
+from app.services.dataset import dataset_at, latest_revision_id
+from app.services.hooks import on_published
+from app.services.mapdata import MapCountry, MapData, figure, locator_figure, map_data
+from app.services.records import Dataset
+from app.services.renderer import CardUnavailable, renderer
+
+__all__ = ["CardUnavailable", "card_png", "country_card", "dashboard_card", "prerender"]
+
+log = logging.getLogger(__name__)
+WIDTH, HEIGHT = 1200, 630
+DASHBOARD = "dashboard"
+FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+INK, MUTED = "#1A1A1A", "#555555"
+
+
+def _text(text: str, *, y: float, size: int, colour: str = INK, **extra: Any) -> dict[str, Any]:
+    return {"text": text, "x": 0.04, "y": y, "xref": "paper", "yref": "paper",
+            "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
+            "font": {"family": FONT, "size": size, "color": colour}, **extra}
+
+
+def _badge(label: str, *, y: float, colour: str, text_colour: str) -> dict[str, Any]:
+    return _text(f"<b>{label}</b>", y=y, size=34, colour=text_colour, bgcolor=colour,
+                 borderpad=12, bordercolor=INK, borderwidth=1)
+
+
+def _long_date(day: date | None) -> str:
+    return f"{day.day} {day:%B %Y}" if day else "none recorded"
+
+
+def _footer(dataset: Dataset, as_of: date) -> list[dict[str, Any]]:
+    published = dataset.published_at.strftime("%Y-%m-%d")
+    return [
+        _text(f"As of {_long_date(as_of)}", y=0.16, size=20, colour=MUTED),
+        _text(f"Dataset revision {dataset.revision} (published {published})", y=0.10, size=20,
+              colour=MUTED),
+    ]
+
+
+def _card(map_figure: dict[str, Any], annotations: list[dict[str, Any]]) -> dict[str, Any]:
+    """The map on the right two thirds, the words on the left, on a white 1200x630 page."""
+    layout = dict(map_figure["layout"])
+    layout.update(
+        geo={**layout["geo"], "domain": {"x": [0.40, 1.0], "y": [0.0, 1.0]}},
+        width=WIDTH, height=HEIGHT, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        paper_bgcolor="#FFFFFF", annotations=annotations,
+    )
+    return {"data": map_figure["data"], "layout": layout}
+
+
+def _header() -> dict[str, Any]:
+    return _text("<b>Coalition Tracker</b>", y=0.94, size=24, colour=MUTED)
+
+
+def _country_words(country: MapCountry) -> list[dict[str, Any]]:
+    stance = country.stance_label + (" · host country" if country.is_host else "")
+    return [
+        _header(),
+        _text(f"<b>{country.name}</b>", y=0.80, size=56 if len(country.name) <= 12 else 44),
+        _badge(stance, y=0.60, colour=country.colour, text_colour=country.text_colour),
+        _text(f"Latest statement: {_long_date(country.latest_date)}", y=0.38, size=26),
+    ]
+
+
+def country_card(*, dataset: Dataset, code: str, as_of: date) -> dict[str, Any] | None:
+    """The card figure of one country (None when the dataset has no such country)."""
+    data = map_data(dataset=dataset, as_of=as_of)
+    chosen = next((c for c in data.in_view + data.outside if c.code == code.upper()), None)
+    if chosen is None:
+        return None
+    words = _country_words(chosen) + _footer(dataset, as_of)
+    return _card(locator_figure(data=data, code=chosen.code, height=HEIGHT), words)
+
+
+def _legend_lines(data: MapData) -> list[dict[str, Any]]:
+    return [
+        _text(f"<span style='color:{entry.colour}'>■</span> {entry.label}: {entry.count}",
+              y=0.62 - 0.065 * index, size=24)
+        for index, entry in enumerate(data.legend)
+    ]
+
+
+def dashboard_card(*, dataset: Dataset, as_of: date) -> dict[str, Any]:
+    data = map_data(dataset=dataset, as_of=as_of)
+    words = [_header(), _text("<b>Where countries stand</b><br><b>on security guarantees</b>"
+                              "<br><b>for Ukraine</b>", y=0.86, size=30)]
+    return _card(figure(data=data, height=HEIGHT), words + _legend_lines(data)
+                 + _footer(dataset, as_of))
+
+
+def card_path(*, dataset: Dataset, name: str, card: dict[str, Any]) -> Path:
+    """Where the card is cached: by revision, then by a hash of exactly what it shows."""
+    digest = hashlib.sha256(json.dumps(card, sort_keys=True, default=str).encode()).hexdigest()
+    folder = get_settings().data_dir / "cards" / f"rev{dataset.revision}"
+    return folder / f"{name.lower()}-{digest[:16]}.png"
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+
+
+_render_lock = threading.Lock()
+
+
+def card_png(*, dataset: Dataset, name: str, card: dict[str, Any]) -> bytes:
+    """The card's PNG: from the disk cache, else rendered now (once, even if asked twice)."""
+    path = card_path(dataset=dataset, name=name, card=card)
+    if path.exists():
+        return path.read_bytes()
+    with _render_lock:  # one render at a time; whoever waited finds the file written
+        if path.exists():
+            return path.read_bytes()
+        png = renderer().render(card, width=WIDTH, height=HEIGHT)
+        _write_atomically(path, png)
+        return png
+
+
+def _all_cards(dataset: Dataset, as_of: date) -> dict[str, dict[str, Any]]:
+    cards = {DASHBOARD: dashboard_card(dataset=dataset, as_of=as_of)}
+    for country in dataset.countries:
+        card = country_card(dataset=dataset, code=country.code, as_of=as_of)
+        if card is not None:
+            cards[country.code] = card
+    return cards
+
+
+def prerender(*, dataset: Dataset, as_of: date) -> list[Path]:
+    """Render (or find cached) every card of the dataset; returns their files."""
+    paths = []
+    for name, card in _all_cards(dataset, as_of).items():
+        card_png(dataset=dataset, name=name, card=card)
+        paths.append(card_path(dataset=dataset, name=name, card=card))
+    return paths
+
+
+_prerender_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="share-cards")
+_pending: list[Future[Any]] = []
+
+
+def schedule_prerender(job: Any, *args: Any) -> Future[Any]:
+    """Run `job(*args)` on the one background pre-render thread (jobs never run in parallel)."""
+    future = _prerender_pool.submit(job, *args)
+    _pending[:] = [f for f in _pending if not f.done()] + [future]
+    return future
+
+
+def wait_for_prerender(timeout: float | None = None) -> None:
+    """Block until scheduled pre-renders finish (the seed command waits before exiting)."""
+    for future in list(_pending):
+        future.exception(timeout=timeout)
+
+
+def _prerender_revision(revision: int) -> None:
+    with Session(get_engine()) as session:
+        if latest_revision_id(session=session) != revision:
+            return  # a newer revision was published: its own job renders its cards
+        dataset = dataset_at(session=session, revision=revision)
+    if dataset is None:
+        return
+    try:
+        paths = prerender(dataset=dataset, as_of=date.today())
+    except CardUnavailable as exc:
+        log.warning("share cards of revision %s not pre-rendered: %s", revision, exc)
+        return
+    log.info("pre-rendered %d share cards of revision %s", len(paths), revision)
+
+
+def prerender_after_publish(revision: int) -> None:
+    """After-publish hook: render the new revision's cards in the background (PRERENDER_CARDS)."""
+    if get_settings().prerender_cards:
+        schedule_prerender(_prerender_revision, revision)
+
+
+def install_prerender() -> None:
+    on_published(prerender_after_publish)

@@ -1,0 +1,396 @@
+"""Curators' edits. Each save validates the form, checks the record's version (optimistic
+concurrency: a stale version is refused, nothing is overwritten silently), bumps it, writes audit
+events (before -> after) and publishes ONE new revision in the same transaction; after the commit
+the after-publish hooks run.
+
+Forms arrive as the strings the curator typed; the version the form was built on is the field
+`version`.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, update
+from sqlmodel import Session, col, select
+
+from app.models import AuditEvent, Citation, Commitment, Country, Source, User, utcnow
+from app.services import hooks
+from app.services.audit import (
+    TrailEntry,
+    changes_since,
+    country_events,
+    source_events,
+    to_json,
+)
+from app.services.dataset import publish_revision
+from app.services.records import CommitmentRecord, CountryRecord
+from app.services.validation import (
+    CONDITION_FLAGS,
+    NEW_SOURCE,
+    TRI_STATE,
+    FieldErrors,
+    Values,
+    parse_date,
+    text,
+    validate_citation,
+    validate_commitment_fields,
+    validate_country,
+    validate_reason,
+    validate_source,
+)
+
+
+class ValidationFailed(Exception):
+    def __init__(self, errors: FieldErrors) -> None:
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+class VersionConflict(Exception):
+    """The form was built on an older version: `changes` are what others saved since."""
+
+    def __init__(self, *, current_version: int, changes: list[TrailEntry]) -> None:
+        super().__init__(f"record is now at version {current_version}")
+        self.current_version = current_version
+        self.changes = changes
+
+
+class RecordNotFound(LookupError):
+    pass
+
+
+def submitted_version(values: Values) -> int:
+    raw = text(values, "version")
+    return int(raw) if raw.isdigit() else 0
+
+
+# ---- reading what a form needs ------------------------------------------------------------
+
+
+def source_for_citation(session: Session, values: Values) -> Source | None:
+    raw = text(values, "source_id")
+    return session.get(Source, int(raw)) if raw.isdigit() else None
+
+
+def commitment_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
+    """Every message for the add-commitment form (commitment fields and its citation)."""
+    source = source_for_citation(session, values)
+    new_text = text(values, "new_source_text") if text(values, "source_id") == NEW_SOURCE else ""
+    errors = validate_commitment_fields(values, today=today)
+    citation = validate_citation(values, today=today, source_known=source is not None,
+                                 source_text=source.text if source else new_text or None)
+    return {**errors, **citation}
+
+
+def correction_errors(*, values: Values, today: date) -> FieldErrors:
+    return {**validate_commitment_fields(values, today=today),
+            **validate_reason(values, required=False)}
+
+
+def country_errors(*, session: Session, values: Values, is_new: bool) -> FieldErrors:
+    codes = frozenset(session.exec(select(Country.code)))
+    return validate_country(values, existing=codes, is_new=is_new)
+
+
+# ---- snapshots for the audit trail --------------------------------------------------------
+
+
+def commitment_snapshot(session: Session, commitment: Commitment) -> dict[str, Any]:
+    citations = session.exec(select(Citation).where(Citation.commitment_id == commitment.id)
+                             .order_by(col(Citation.id))).all()
+    return {**commitment.model_dump(mode="json"),
+            "citations": [c.model_dump(mode="json") for c in citations]}
+
+
+def source_snapshot(source: Source) -> dict[str, Any]:
+    """A source for the public trail: its stored text is summarised by length, never shown."""
+    return {**source.model_dump(mode="json", exclude={"text"}),
+            "text_length": len(source.text or "")}
+
+
+def country_snapshot(country: Country) -> dict[str, Any]:
+    return country.model_dump(mode="json")
+
+
+def _event(user: User, action: str, entity: str, entity_id: object, *,
+           country_code: str | None, before: dict[str, Any] | None,
+           after: dict[str, Any] | None, reason: str | None = None) -> AuditEvent:
+    return AuditEvent(
+        revision_id=0, user_id=user.id, actor_role=user.role, action=action, entity=entity,
+        entity_id=str(entity_id), country_code=country_code, before=to_json(before),
+        after=to_json(after), reason=reason or None,
+    )
+
+
+def _publish(session: Session, user: User, summary: str, events: list[AuditEvent]) -> int:
+    revision = publish_revision(session=session, summary=summary[:1000], user_id=user.id,
+                                events=events)
+    session.commit()
+    revision_id = revision.id or 0
+    hooks.notify_published(revision_id)
+    return revision_id
+
+
+# ---- optimistic concurrency ---------------------------------------------------------------
+
+
+def _bump(session: Session, model: type[Country] | type[Source], key: ColumnElement[bool],
+          expected: int, events: ColumnElement[bool]) -> None:
+    """Raise the record's version from `expected`, atomically; a VersionConflict otherwise."""
+    version = col(model.version)
+    result = session.exec(
+        update(model).where(key, version == expected).values(version=version + 1)
+    )
+    if result.rowcount == 1:
+        return
+    session.rollback()
+    current = session.exec(select(model.version).where(key)).one()
+    raise VersionConflict(current_version=current, changes=changes_since(
+        session=session, where=events, versions_behind=current - expected))
+
+
+def bump_country(session: Session, code: str, expected: int) -> None:
+    _bump(session, Country, col(Country.code) == code, expected, country_events(code))
+
+
+def bump_source(session: Session, source_id: int, expected: int) -> None:
+    _bump(session, Source, col(Source.id) == source_id, expected, source_events(source_id))
+
+
+# ---- commitments --------------------------------------------------------------------------
+
+
+def _tri_state(values: Values, name: str) -> bool | None:
+    return TRI_STATE.get(text(values, name))
+
+
+def commitment_fields(values: Values) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "kind": text(values, "kind"), "date": parse_date(text(values, "date")),
+        "date_precision": text(values, "date_precision") or "day",
+        "date_basis": text(values, "date_basis") or None, "summary": text(values, "summary"),
+        "cond_location": text(values, "cond_location") or None,
+        "cond_troop_numbers": text(values, "cond_troop_numbers") or None,
+        "cond_other": text(values, "cond_other") or None,
+    }
+    fields.update({f"cond_{f}": _tri_state(values, f"cond_{f}") for f in CONDITION_FLAGS})
+    return fields
+
+
+def source_fields(values: Values, prefix: str = "") -> dict[str, Any]:
+    def optional(name: str) -> str | None:
+        return text(values, prefix + name) or None
+
+    return {"title": text(values, prefix + "title"), "outlet": optional("outlet"),
+            "author": optional("author"), "url": optional("url"), "note": optional("note"),
+            "text": (values.get(prefix + "text") or "").strip() or None,
+            "published": parse_date(text(values, prefix + "published"))}
+
+
+def _country(session: Session, code: str) -> Country:
+    country = session.get(Country, code.upper())
+    if country is None:
+        raise RecordNotFound(f"No country with code {code!r}.")
+    return country
+
+
+def _citation_source(session: Session, user: User, values: Values,
+                     events: list[AuditEvent]) -> int:
+    if text(values, "source_id") != NEW_SOURCE:
+        return int(text(values, "source_id"))
+    source = Source(**source_fields(values, "new_source_"))
+    session.add(source)
+    session.flush()
+    events.append(_event(user, "source.add", "source", source.id, country_code=None,
+                         before=None, after=source_snapshot(source)))
+    return source.id or 0
+
+
+def add_commitment(*, session: Session, user: User, code: str, values: Values,
+                   today: date) -> int:
+    """Record a dated commitment with its first citation. Returns the new revision number."""
+    country = _country(session, code)
+    name, code = country.name, country.code
+    errors = commitment_errors(session=session, values=values, today=today)
+    if errors:
+        raise ValidationFailed(errors)
+    bump_country(session, code, submitted_version(values))
+    events: list[AuditEvent] = []
+    source_id = _citation_source(session, user, values, events)
+    commitment = Commitment(country_code=code, **commitment_fields(values))
+    session.add(commitment)
+    session.flush()
+    session.add(Citation(commitment_id=commitment.id or 0, source_id=source_id,
+                         quote=(values.get("quote") or "").strip(),
+                         speaker=text(values, "speaker") or None))
+    session.flush()
+    events.append(_event(user, "commitment.add", "commitment", commitment.id, country_code=code,
+                         before=None, after=commitment_snapshot(session, commitment)))
+    return _publish(session, user, f"{name}: {commitment.kind} commitment of "
+                    f"{commitment.date} recorded", events)
+
+
+def _live_commitment(session: Session, commitment_id: int) -> Commitment:
+    commitment = session.get(Commitment, commitment_id)
+    if commitment is None or commitment.retracted_at is not None:
+        raise RecordNotFound(f"No current commitment {commitment_id}.")
+    return commitment
+
+
+def _change_commitment(session: Session, user: User, commitment: Commitment, values: Values,
+                       action: str, apply: Callable[[Commitment], None]) -> int:
+    code = commitment.country_code
+    bump_country(session, code, submitted_version(values))
+    before = commitment_snapshot(session, commitment)
+    apply(commitment)
+    commitment.updated_at = utcnow()
+    session.add(commitment)
+    session.flush()
+    reason = text(values, "reason")
+    event = _event(user, action, "commitment", commitment.id, country_code=code,
+                   before=before, after=commitment_snapshot(session, commitment), reason=reason)
+    verb = action.split(".")[1]
+    return _publish(session, user, f"{code}: commitment {commitment.id} {verb}ed"
+                    + (f" ({reason})" if reason else ""), [event])
+
+
+def correct_commitment(*, session: Session, user: User, commitment_id: int, values: Values,
+                       today: date) -> int:
+    commitment = _live_commitment(session, commitment_id)
+    errors = correction_errors(values=values, today=today)
+    if errors:
+        raise ValidationFailed(errors)
+
+    def apply(row: Commitment) -> None:
+        for name, value in commitment_fields(values).items():
+            setattr(row, name, value)
+
+    return _change_commitment(session, user, commitment, values, "commitment.correct", apply)
+
+
+def retract_commitment(*, session: Session, user: User, commitment_id: int,
+                       values: Values) -> int:
+    commitment = _live_commitment(session, commitment_id)
+    errors = validate_reason(values, required=True)
+    if errors:
+        raise ValidationFailed(errors)
+
+    def apply(row: Commitment) -> None:
+        row.retracted_at = utcnow()
+        row.retraction_reason = text(values, "reason")
+
+    return _change_commitment(session, user, commitment, values, "commitment.retract", apply)
+
+
+# ---- sources and countries ----------------------------------------------------------------
+
+
+def save_source(*, session: Session, user: User, source_id: int | None, values: Values,
+                today: date) -> int:
+    """Add a source (source_id None) or edit one. Returns the new revision number."""
+    existing = session.get(Source, source_id) if source_id is not None else None
+    if source_id is not None and existing is None:
+        raise RecordNotFound(f"No source {source_id}.")
+    errors = validate_source(values, today=today)
+    if errors:
+        raise ValidationFailed(errors)
+    before = source_snapshot(existing) if existing else None
+    if existing is not None:
+        bump_source(session, existing.id or 0, submitted_version(values))
+        session.refresh(existing)
+    fields = source_fields(values)
+    source = existing or Source(**fields)
+    for name, value in fields.items():
+        setattr(source, name, value)
+    session.add(source)
+    session.flush()
+    action = "source.edit" if existing else "source.add"
+    event = _event(user, action, "source", source.id, country_code=None, before=before,
+                   after=source_snapshot(source))
+    return _publish(session, user, f"Source {source.id} {action.split('.')[1]}ed: "
+                    f"{source.title}", [event])
+
+
+def country_fields(values: Values) -> dict[str, Any]:
+    return {"name": text(values, "name"), "role": text(values, "role"),
+            "in_europe": text(values, "in_europe") in {"on", "true", "1", "yes"}}
+
+
+def add_country(*, session: Session, user: User, values: Values) -> str:
+    """Add a country by ISO code. Returns its code."""
+    errors = country_errors(session=session, values=values, is_new=True)
+    if errors:
+        raise ValidationFailed(errors)
+    country = Country(code=text(values, "code").upper(), **country_fields(values))
+    session.add(country)
+    session.flush()
+    event = _event(user, "country.add", "country", country.code, country_code=country.code,
+                   before=None, after=country_snapshot(country))
+    _publish(session, user, f"Country added: {country.name}", [event])
+    return country.code
+
+
+def edit_country(*, session: Session, user: User, code: str, values: Values) -> int:
+    country = _country(session, code)
+    errors = country_errors(session=session, values=values, is_new=False)
+    if errors:
+        raise ValidationFailed(errors)
+    code = country.code
+    before = country_snapshot(country)
+    bump_country(session, code, submitted_version(values))
+    session.refresh(country)
+    for name, value in country_fields(values).items():
+        setattr(country, name, value)
+    session.add(country)
+    session.flush()
+    event = _event(user, "country.edit", "country", code, country_code=code, before=before,
+                   after=country_snapshot(country))
+    return _publish(session, user, f"Country edited: {country.name}", [event])
+
+
+# ---- what the forms show before the curator types -----------------------------------------
+
+
+def _form_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def new_commitment_values(*, version: int, today: date) -> dict[str, str]:
+    return {"version": str(version), "date": today.isoformat(), "date_precision": "day",
+            "source_id": ""}
+
+
+def commitment_values(*, commitment: CommitmentRecord, version: int) -> dict[str, str]:
+    """The correction form of a commitment, as the curator would have typed it."""
+    values = {name: _form_text(getattr(commitment, name)) for name in
+              ("kind", "date", "date_precision", "date_basis", "summary")}
+    conditions = commitment.conditions.model_dump()
+    values.update({f"cond_{name}": _form_text(value) for name, value in conditions.items()})
+    return {**values, "version": str(version)}
+
+
+def country_values(*, country: CountryRecord) -> dict[str, str]:
+    return {"code": country.code, "name": country.name, "role": country.role,
+            "in_europe": "on" if country.in_europe else "", "version": str(country.version)}
+
+
+def source_values(*, session: Session, source_id: int) -> dict[str, str] | None:
+    """The edit form of a source (with its stored text and version), None if there is none."""
+    source = session.get(Source, source_id)
+    if source is None:
+        return None
+    fields = source.model_dump(include={"title", "outlet", "author", "url", "published", "note",
+                                        "text", "version"})
+    return {name: _form_text(value) for name, value in fields.items()}
+
+
+def commitment_country(*, session: Session, commitment_id: int) -> str:
+    commitment = session.get(Commitment, commitment_id)
+    if commitment is None:
+        raise RecordNotFound(f"No commitment {commitment_id}.")
+    return commitment.country_code

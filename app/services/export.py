@@ -1,0 +1,266 @@
+"""Open data: the dataset as tables (countries, commitments, citations, sources), written as CSV,
+as JSON, or as one zip with a README codebook that describes every column and how to cite.
+
+Every table is computed from a `Dataset`, so a download at `?rev=N` is exactly revision N.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from app.models import Stance
+from app.services.countries import CountrySummary
+from app.services.records import CommitmentRecord, Dataset
+from app.services.sources import SourceSummary, list_sources
+
+DATASET_NAME = "coalition-tracker"
+Cell = str | int | bool | date | datetime | None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    def records(self) -> list[dict[str, Cell]]:
+        return [dict(zip(self.column_names, row, strict=True)) for row in self.rows]
+
+
+def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
+    return tuple(Column(name, description) for name, description in pairs)
+
+
+STANCE_WORDS = ", ".join(stance.value for stance in Stance)
+
+COUNTRY_COLUMNS = _columns(
+    ("code", "ISO 3166-1 alpha-2 country code (upper case); the key of the country"),
+    ("name", "Country name in English"),
+    ("role", "Role in the coalition: member, host, partner or non_member"),
+    ("in_europe", "true when the country is shown on the Europe map"),
+    ("stance", f"Stance on as_of, derived from the commitments: one of {STANCE_WORDS}"),
+    ("as_of", "The date (YYYY-MM-DD) the stance is computed for"),
+    ("latest_date", "Date of the commitment that decides the stance; empty when undeclared"),
+    ("source_count", "Number of distinct sources quoted by the commitments in force on as_of"),
+    ("page", "Path of the country's page on the site (prefix it with the site's address)"),
+)
+COMMITMENT_COLUMNS = _columns(
+    ("id", "Commitment number; the key citations refer to"),
+    ("country_code", "The country that made the commitment (countries.code)"),
+    ("kind", "troops, logistics, political_only or opposed"),
+    ("date", "Date of the event the commitment reports (YYYY-MM-DD)"),
+    ("date_precision", "day, or month when only the month is known (then date is the 1st)"),
+    ("date_basis", "How the date was established when the source gives no explicit date"),
+    ("summary", "One-sentence summary of the commitment, written by the editors"),
+    ("after_ceasefire", "Condition: only after a ceasefire (true, false, or empty: not stated)"),
+    ("us_backstop", "Condition: only with a United States backstop (true/false/empty)"),
+    ("parliament_approval", "Condition: needs parliamentary approval (true/false/empty)"),
+    ("non_combat", "Condition: non-combat role only (true/false/empty)"),
+    ("location", "Where forces would be: ukraine or neighbouring_nato; empty: not stated"),
+    ("troop_numbers", "Troop numbers as stated by the source; empty: not stated"),
+    ("other_conditions", "Any other condition, in words"),
+    ("retracted_at", "When the editors retracted the commitment (UTC); empty: in force"),
+    ("retraction_reason", "Why it was retracted; a retracted commitment never decides a stance"),
+)
+CITATION_COLUMNS = _columns(
+    ("id", "Citation number"),
+    ("commitment_id", "The commitment the quote supports (commitments.id)"),
+    ("country_code", "The commitment's country (countries.code), repeated for convenience"),
+    ("source_id", "The source quoted (sources.id)"),
+    ("speaker", "Who is quoted, when the source names them"),
+    ("quote", "Verbatim quote from the source"),
+)
+SOURCE_COLUMNS = _columns(
+    ("id", "Source number; the key citations refer to"),
+    ("title", "Headline of the article"),
+    ("title_is_lede", "true when the article has no headline and title is its opening words"),
+    ("outlet", "Publication, when the article names it"),
+    ("author", "Author, when the article names one"),
+    ("published", "Publication date (YYYY-MM-DD), when the article gives it"),
+    ("url", "Address of the article, when known"),
+    ("note", "Editors' note on the source (for example how its date was established)"),
+    ("claim_count", "Number of quotes from this source in the dataset (citations and mentions)"),
+)
+
+
+def countries_table(*, rows: Sequence[CountrySummary], as_of: date) -> Table:
+    """The country list exactly as a page or the API shows it (already filtered)."""
+    return Table(
+        name="countries",
+        description="One row per country with its stance on as_of.",
+        columns=COUNTRY_COLUMNS,
+        rows=tuple(
+            (r.code, r.name, r.role, r.in_europe, r.stance.value, as_of, r.latest_date,
+             r.source_count, r.url)
+            for r in rows
+        ),
+    )
+
+
+def _commitment_row(c: CommitmentRecord) -> tuple[Cell, ...]:
+    k = c.conditions
+    return (c.id, c.country_code, c.kind, c.date, c.date_precision, c.date_basis, c.summary,
+            k.after_ceasefire, k.us_backstop, k.parliament_approval, k.non_combat, k.location,
+            k.troop_numbers, k.other, c.retracted_at, c.retraction_reason)
+
+
+def _by_id(commitments: Iterable[CommitmentRecord]) -> list[CommitmentRecord]:
+    return sorted(commitments, key=lambda c: c.id)
+
+
+def commitments_table(*, dataset: Dataset) -> Table:
+    return Table(
+        name="commitments",
+        description="Every dated commitment, retracted ones included, with its conditions.",
+        columns=COMMITMENT_COLUMNS,
+        rows=tuple(_commitment_row(c) for c in _by_id(dataset.commitments)),
+    )
+
+
+def citations_table(*, dataset: Dataset) -> Table:
+    return Table(
+        name="citations",
+        description="The verbatim quotes that back each commitment.",
+        columns=CITATION_COLUMNS,
+        rows=tuple(
+            (cit.id, c.id, c.country_code, cit.source_id, cit.speaker, cit.quote)
+            for c in _by_id(dataset.commitments) for cit in c.citations
+        ),
+    )
+
+
+def sources_table(*, sources: Sequence[SourceSummary]) -> Table:
+    return Table(
+        name="sources",
+        description="The articles quoted, with the metadata they give (never invented).",
+        columns=SOURCE_COLUMNS,
+        rows=tuple(
+            (s.id, s.title, s.title_is_lede, s.outlet, s.author, s.published, s.url, s.note,
+             s.claim_count)
+            for s in sources
+        ),
+    )
+
+
+def full_tables(*, dataset: Dataset, countries: Sequence[CountrySummary], as_of: date
+                ) -> list[Table]:
+    """The whole dataset: countries (stance on as_of), commitments, citations, sources."""
+    return [
+        countries_table(rows=countries, as_of=as_of),
+        commitments_table(dataset=dataset),
+        citations_table(dataset=dataset),
+        sources_table(sources=list_sources(dataset=dataset)),
+    ]
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(table: Table) -> str:
+    """RFC 4180 CSV with a header row; booleans true/false, dates ISO 8601, empty for none."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(table.column_names)
+    writer.writerows([_text(cell) for cell in row] for row in table.rows)
+    return out.getvalue()
+
+
+def _json_cell(value: Cell) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def table_json(table: Table) -> list[dict[str, Any]]:
+    return [{k: _json_cell(v) for k, v in record.items()} for record in table.records()]
+
+
+def cite_as(*, dataset: Dataset, url: str) -> str:
+    """The line to cite a revision with; `url` should carry `?rev=N`."""
+    published = dataset.published_at.strftime("%Y-%m-%d")
+    return (f"Coalition Tracker, dataset revision {dataset.revision} "
+            f"(published {published}), {url}")
+
+
+def codebook(tables: Sequence[Table]) -> dict[str, dict[str, str]]:
+    return {t.name: {c.name: c.description for c in t.columns} for t in tables}
+
+
+def full_json(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_url: str
+              ) -> dict[str, Any]:
+    return {
+        "name": DATASET_NAME,
+        "revision": dataset.revision,
+        "published_at": dataset.published_at.isoformat(),
+        "as_of": as_of.isoformat(),
+        "cite_as": cite_as(dataset=dataset, url=cite_url),
+        "codebook": codebook(tables),
+        "tables": {table.name: table_json(table) for table in tables},
+    }
+
+
+def _readme_table(table: Table) -> list[str]:
+    lines = [f"## {table.name}.csv", "", table.description, "",
+             "| column | description |", "| --- | --- |"]
+    lines += [f"| `{c.name}` | {c.description} |" for c in table.columns]
+    return [*lines, ""]
+
+
+def readme(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_url: str) -> str:
+    """The zip's README: what the files are, how to cite them, and every column described."""
+    lines = [
+        f"# Coalition Tracker dataset, revision {dataset.revision}",
+        "",
+        "Where countries stand on the Coalition of the Willing security guarantees for Ukraine:",
+        "dated commitments backed by verbatim quotes from named sources.",
+        "",
+        f"Cite as: {cite_as(dataset=dataset, url=cite_url)}",
+        "",
+        f"Revision {dataset.revision} was published {dataset.published_at.isoformat()}. "
+        f"Stances in countries.csv are as of {as_of.isoformat()}.",
+        "A stance is the kind of the latest commitment in force (not retracted, dated on or",
+        "before the date); the one recorded last wins on the same date; none: undeclared.",
+        "",
+        "Files are UTF-8 CSV with a header row. Booleans are true/false, dates YYYY-MM-DD,",
+        "an empty cell means not stated.",
+        "",
+    ]
+    for table in tables:
+        lines += _readme_table(table)
+    return "\n".join(lines)
+
+
+def zip_bytes(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_url: str) -> bytes:
+    """One zip: README.md (codebook, cite as) and one CSV per table, in a dated folder."""
+    folder = f"{DATASET_NAME}-rev{dataset.revision}"
+    buffer = io.BytesIO()
+    stamp = dataset.published_at.timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        files = {"README.md": readme(dataset=dataset, tables=tables, as_of=as_of,
+                                     cite_url=cite_url)}
+        files.update({f"{table.name}.csv": to_csv(table) for table in tables})
+        for name, text in files.items():
+            info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.encode("utf-8"))
+    return buffer.getvalue()

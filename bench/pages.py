@@ -1,0 +1,168 @@
+"""Benchmark of the public pages, started by hand (`make bench`), not part of `make test`.
+
+Starts the app as `make run` does (migrate, seed, serve with one worker) on a free port with a
+temporary DATA_DIR, then with wrk measures requests/s and p50/p99 latency at 1 and 50 connections
+for `/`, `/countries/fr` and `/api/countries`, failed requests at 200 connections, and with
+Chromium the compressed bytes a first visit to `/` transfers (the page and every asset it loads).
+Prints each budget as PASS or FAIL and exits 1 if any fails.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.server import LiveServer, free_port, wait_until_up  # noqa: E402
+
+PATHS = ["/", "/countries/fr", "/api/countries"]
+FAST_PAGES = ["/", "/countries/fr"]
+FIRST_VISIT_BUDGET = 900 * 1000
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+BROWSER_HEADERS = ["-H", "Accept-Encoding: gzip, deflate, br",
+                   "-H", "Accept: text/html,application/json;q=0.9,*/*;q=0.8"]
+
+
+@dataclass
+class Run:
+    path: str
+    connections: int
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    failed: int
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text.strip()).groups()  # type: ignore[union-attr]
+    return float(number) * UNITS[unit]
+
+
+def _failed(output: str) -> int:
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                        output)
+    return (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(int(n) for n in sockets.groups()) if sockets else 0)
+
+
+def wrk(url: str, path: str, *, connections: int, seconds: int) -> Run:
+    threads = min(2, connections)
+    output = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+         *BROWSER_HEADERS, url + path],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"^\s*50%\s+(\S+)", output, re.MULTILINE)
+    p99 = re.search(r"^\s*99%\s+(\S+)", output, re.MULTILINE)
+    if not (rate and p50 and p99):
+        raise RuntimeError(f"unexpected wrk output:\n{output}")
+    return Run(path, connections, float(rate.group(1)), _milliseconds(p50.group(1)),
+               _milliseconds(p99.group(1)), _failed(output))
+
+
+def first_visit_bytes(url: str) -> tuple[int, list[tuple[str, int]]]:
+    """Bytes Chromium receives for a first visit to `url` (compressed bodies plus headers)."""
+    from playwright.sync_api import sync_playwright
+
+    received: list[tuple[str, int]] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"])
+        page = browser.new_page()
+        page.on("requestfinished", lambda request: received.append(
+            (request.url, sum(request.sizes()[k] for k in
+                              ("responseBodySize", "responseHeadersSize")))))
+        page.goto(url + "/", wait_until="load")
+        page.wait_for_selector("#map .choroplethlocation")
+        page.wait_for_load_state("networkidle")
+        browser.close()
+    return sum(size for _, size in received), received
+
+
+def start_app() -> LiveServer:
+    """Like `make run`: migrate, seed, then serve with one worker, in a fresh DATA_DIR."""
+    port = free_port()
+    env = {**os.environ, "DATA_DIR": tempfile.mkdtemp(prefix="ct-bench-"), "DATABASE_URL": "",
+           "HOST": "127.0.0.1", "PORT": str(port)}
+    for command in ("migrate", "seed"):
+        subprocess.run([sys.executable, "-m", "app", command], cwd=ROOT, check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+    # The access log goes where `make run` would print it; here nobody reads it.
+    process = subprocess.Popen([sys.executable, "-m", "app", "serve"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(url, process)
+    return LiveServer(url=url, process=process)
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def budgets(runs: list[Run], transferred: int) -> list[tuple[str, bool]]:
+    by = {(r.path, r.connections): r for r in runs}
+    checks = [(f"first visit to / under 900 KB ({transferred / 1000:.0f} KB)",
+               transferred < FIRST_VISIT_BUDGET)]
+    for path in FAST_PAGES:
+        busy = by[(path, 50)]
+        checks.append((f"{path}: >= 2000 requests/s at 50 connections ({busy.requests_per_s:.0f})",
+                       busy.requests_per_s >= 2000))
+        checks.append((f"{path}: p99 < 25 ms at 50 connections ({busy.p99_ms:.2f} ms)",
+                       busy.p99_ms < 25))
+    for path in PATHS:
+        quiet = by[(path, 1)]
+        checks.append((f"{path}: p50 < 3 ms at 1 connection ({quiet.p50_ms:.2f} ms)",
+                       quiet.p50_ms < 3))
+        crowded = by[(path, 200)]
+        checks.append((f"{path}: no failed request at 200 connections ({crowded.failed} failed, "
+                       f"{crowded.requests_per_s:.0f} requests/s)",
+                       crowded.failed == 0 and crowded.requests_per_s > 0))
+    return checks
+
+
+def measure(url: str) -> list[Run]:
+    runs = []
+    for path in PATHS:
+        wrk(url, path, connections=10, seconds=2)  # warm up: fill the page cache
+        for connections, seconds in ((1, 5), (50, 10), (200, 5)):
+            runs.append(wrk(url, path, connections=connections, seconds=seconds))
+    return runs
+
+
+def report(runs: list[Run], transferred: int, assets: list[tuple[str, int]]) -> bool:
+    print(f"{'path':<16}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
+    for r in runs:
+        print(f"{r.path:<16}{r.connections:>6}{r.requests_per_s:>10.0f}{r.p50_ms:>9.2f}"
+              f"{r.p99_ms:>9.2f}{r.failed:>8}")
+    print(f"\nfirst visit to /: {transferred} bytes in {len(assets)} responses")
+    for asset_url, size in assets:
+        print(f"  {size:>9}  {asset_url}")
+    checks = budgets(runs, transferred)
+    print()
+    for label, ok in checks:
+        print(f"{verdict(ok)}  {label}")
+    return all(ok for _, ok in checks)
+
+
+def main() -> int:
+    server = start_app()
+    try:
+        transferred, assets = first_visit_bytes(server.url)
+        runs = measure(server.url)
+    finally:
+        server.stop()
+    return 0 if report(runs, transferred, assets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

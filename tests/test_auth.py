@@ -1,0 +1,197 @@
+"""Accounts, sessions, CSRF and login throttling, over real HTTP handling and the real database."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from app.config import PROJECT_ROOT
+from app.models import LoginAttempt, User
+from app.security import COOKIE_NAME, SessionData, decode_session, encode_session, verify_password
+from app.services.auth import AccountError, create_user
+from tests.support.admin import PASSWORD, Curator, csrf_in, log_in
+
+
+def login_post(client: TestClient, username: str, password: str) -> int:
+    token = csrf_in(client.get("/admin/login").text)
+    return client.post("/admin/login", data={"username": username, "password": password,
+                                             "csrf_token": token},
+                       follow_redirects=False).status_code
+
+
+def replace_cookie(client: TestClient, value: str) -> None:
+    client.cookies.clear()
+    client.cookies.set(COOKIE_NAME, value)
+
+
+def test_passwords_are_stored_as_argon2_hashes(db: Session, curator_account: str) -> None:
+    user = db.exec(select(User).where(User.username == curator_account)).one()
+    assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+    assert verify_password(user.password_hash, PASSWORD)
+    assert not verify_password(user.password_hash, PASSWORD + "x")
+
+
+def test_short_password_and_duplicate_user_are_refused(db: Session, curator_account: str) -> None:
+    with pytest.raises(AccountError, match="at least"):
+        create_user(session=db, username="carol", password="short")
+    with pytest.raises(AccountError, match="already exists"):
+        create_user(session=db, username="ALICE", password=PASSWORD)
+
+
+def test_anonymous_admin_page_redirects_to_login_with_next(client: TestClient) -> None:
+    response = client.get("/admin/countries/fr?x=1", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/admin/login?next=%2Fadmin%2Fcountries%2Ffr%3Fx%3D1"
+
+
+@pytest.mark.parametrize("path", ["/admin/countries/fr/commitments", "/admin/sources",
+                                  "/admin/countries", "/admin/commitments/1/retract",
+                                  "/admin/countries/fr/commitments/validate", "/admin/logout"])
+def test_anonymous_writes_answer_401_json(client: TestClient, path: str) -> None:
+    response = client.post(path, data={"kind": "troops"}, headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert "Log in" in response.json()["detail"]
+
+
+def test_wrong_password_is_refused_and_recorded(client: TestClient, db: Session,
+                                                curator_account: str) -> None:
+    assert login_post(client, curator_account, "wrong password!") == 401
+    assert login_post(client, "nobody", PASSWORD) == 401
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+    attempts = db.exec(select(LoginAttempt)).all()
+    assert [(a.username, a.succeeded) for a in attempts] == [("alice", False), ("nobody", False)]
+
+
+def test_login_sets_a_hardened_session_cookie(client: TestClient, curator_account: str) -> None:
+    token = csrf_in(client.get("/admin/login").text)
+    response = client.post("/admin/login", data={"username": "alice", "password": PASSWORD,
+                                                 "csrf_token": token, "next": "/admin/sources/new"},
+                           follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/admin/sources/new"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "max-age=" in cookie
+    assert "secure" not in cookie  # plain HTTP here; HTTPS requests get Secure
+    session = decode_session(client.cookies[COOKIE_NAME])
+    assert session is not None and session.user_id is not None and session.csrf != token
+
+
+def test_cookie_is_secure_over_https(curator_account: str, client: TestClient) -> None:
+    https = TestClient(client.app, base_url="https://testserver")
+    assert "secure" in https.get("/admin/login").headers["set-cookie"].lower()
+
+
+def test_login_refuses_an_offsite_next(client: TestClient, curator_account: str) -> None:
+    token = csrf_in(client.get("/admin/login").text)
+    response = client.post("/admin/login", data={"username": "alice", "password": PASSWORD,
+                                                 "csrf_token": token,
+                                                 "next": "https://evil.example/admin"},
+                           follow_redirects=False)
+    assert response.headers["location"] == "/admin"
+
+
+def test_login_form_needs_its_csrf_token(client: TestClient, curator_account: str) -> None:
+    client.get("/admin/login")
+    response = client.post("/admin/login", data={"username": "alice", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+def test_write_without_or_with_a_forged_csrf_token_is_403(curator: Curator) -> None:
+    form = {"reason": "test", "version": "1"}
+    missing = curator.client.post("/admin/commitments/1/retract", data=form)
+    forged = curator.client.post("/admin/commitments/1/retract",
+                                 data={**form, "csrf_token": curator.csrf[:-2] + "xx"})
+    header = curator.client.post("/admin/commitments/1/retract", data=form,
+                                 headers={"X-CSRF-Token": "forged"})
+    assert [r.status_code for r in (missing, forged, header)] == [403, 403, 403]
+    assert "CSRF" in missing.json()["detail"]
+
+
+def test_htmx_writes_may_send_the_token_as_a_header(curator: Curator) -> None:
+    response = curator.client.post("/admin/countries/fr/commitments/validate",
+                                   data={"date": "2020-01-01"},
+                                   headers={"X-CSRF-Token": curator.csrf, "HX-Request": "true"})
+    assert response.status_code == 200 and "commitment-date-error" in response.text
+
+
+def test_expired_session_is_refused(curator: Curator, client: TestClient) -> None:
+    current = decode_session(client.cookies[COOKIE_NAME])
+    assert current is not None
+    old = SessionData(user_id=current.user_id, csrf=current.csrf,
+                      issued_at=int(time.time()) - 9 * 3600)
+    replace_cookie(client, encode_session(old))
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+    write = client.post("/admin/commitments/1/retract",
+                        data={"reason": "x", "version": "1", "csrf_token": current.csrf})
+    assert write.status_code == 401
+
+
+def test_forged_cookie_is_refused(client: TestClient, curator: Curator) -> None:
+    replace_cookie(client, client.cookies[COOKIE_NAME][:-3] + "abc")
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+
+
+def test_logout_ends_the_session(curator: Curator) -> None:
+    response = curator.client.post("/admin/logout", data={"csrf_token": curator.csrf},
+                                   follow_redirects=False)
+    assert response.status_code == 303
+    assert curator.client.get("/admin", follow_redirects=False).status_code == 303
+
+
+def test_admin_pages_are_never_cached(curator: Curator) -> None:
+    response = curator.client.get("/admin/countries/fr")
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_failed_logins_are_throttled_per_account(client: TestClient, db: Session,
+                                                 curator_account: str) -> None:
+    for _ in range(5):
+        assert login_post(client, "alice", "not the password") == 401
+    assert login_post(client, "alice", PASSWORD) == 429  # even the right password, for now
+    assert db.exec(select(User)).one().username == "alice"
+
+
+def test_failed_logins_are_throttled_per_client_address(db: Session) -> None:
+    from app.services.auth import log_in as service_log_in
+
+    for number in range(20):
+        result = service_log_in(session=db, username=f"guess{number}", password="x" * 12,
+                                client="203.0.113.9")
+        assert not result.throttled
+    create_user(session=db, username="dave", password=PASSWORD)
+    blocked = service_log_in(session=db, username="dave", password=PASSWORD,
+                             client="203.0.113.9")
+    elsewhere = service_log_in(session=db, username="dave", password=PASSWORD,
+                               client="198.51.100.1")
+    assert blocked.throttled and blocked.user is None
+    assert elsewhere.user is not None and elsewhere.user.username == "dave"
+
+
+def run_create_admin(username: str, stdin: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", "create-admin", username], input=stdin, text=True,
+        capture_output=True, cwd=PROJECT_ROOT, env=dict(os.environ), timeout=60, check=False,
+    )
+
+
+def test_create_admin_command_reads_the_password_from_stdin(client: TestClient) -> None:
+    done = run_create_admin("erin", PASSWORD + "\n")
+    assert done.returncode == 0, done.stderr
+    assert PASSWORD not in done.stdout + done.stderr
+    log_in(client, "erin")
+    assert "Signed in as <strong>erin</strong>" in client.get("/admin").text
+
+
+def test_create_admin_refuses_a_short_password_and_a_duplicate(db: Session) -> None:
+    short = run_create_admin("frank", "short\n")
+    assert short.returncode == 1 and "at least" in short.stderr
+    assert run_create_admin("frank", PASSWORD + "\n").returncode == 0
+    again = run_create_admin("frank", PASSWORD + "\n")
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_no_account_exists_until_one_is_created(db: Session) -> None:
+    assert db.exec(select(User)).all() == []

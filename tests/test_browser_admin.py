@@ -1,0 +1,85 @@
+"""A curator's journey in a real browser: log in, change Denmark's stance with a new citation
+(with inline validation on the way), watch the map colour and the country page change, log out."""
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import Session
+
+from app.models import Stance
+from app.services.auth import create_user
+from app.services.mapdata import STANCE_COLOURS
+from tests.support.admin import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+DENMARK_FILL = """() => {
+  const path = Array.from(document.querySelectorAll('#map path.choroplethlocation'))
+    .find((p) => p.__data__ && p.__data__.loc === 'DNK');
+  return path ? getComputedStyle(path).fill : null;
+}"""
+
+
+def rgb(hex_colour: str) -> str:
+    red, green, blue = (int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgb({red}, {green}, {blue})"
+
+
+def map_fill_of_denmark(page: Page, base_url: str) -> str:
+    page.goto(base_url + "/")
+    page.locator("#map[data-drawn-revision]").wait_for()
+    fill = page.evaluate(DENMARK_FILL)
+    assert fill, "Denmark is not drawn on the map"
+    return str(fill)
+
+
+def log_in(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/admin/countries/dk")
+    expect(page).to_have_url(base_url + "/admin/login?next=%2Fadmin%2Fcountries%2Fdk")
+    page.fill("#username", "carol")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(base_url + "/admin/countries/dk")
+
+
+def record_troops_with_a_new_source(page: Page) -> None:
+    page.select_option("#commitment-kind", "troops")
+    page.fill("#commitment-date", "2099-01-01")
+    page.dispatch_event("#commitment-date", "change")
+    expect(page.locator("#commitment-date-error")).to_contain_text("in the future")
+    page.fill("#commitment-date", "2026-01-12")
+    page.dispatch_event("#commitment-date", "change")
+    expect(page.locator("#commitment-date-error")).to_have_text("")
+    page.fill("#commitment-summary", "Denmark will send a battalion after a ceasefire")
+    page.select_option("#commitment-source_id", "new")
+    page.fill("#commitment-new_source_title", "Copenhagen commits troops")
+    page.fill("#commitment-new_source_outlet", "Test Wire")
+    page.fill("#commitment-quote", "Danish soldiers will be part of the force")
+    page.click("#commitment-form button[type=submit]")
+
+
+def test_curator_changes_a_stance_and_the_public_site_follows(
+    guarded_page: Page, base_url: str, db: Session
+) -> None:
+    create_user(session=db, username="carol", password=PASSWORD)
+    page = guarded_page
+    # No favicon is served yet; Chromium's automatic request for it is not part of this journey.
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    assert map_fill_of_denmark(page, base_url) == rgb(STANCE_COLOURS[Stance.undeclared])
+
+    log_in(page, base_url)
+    record_troops_with_a_new_source(page)
+    expect(page).to_have_url(base_url + "/admin/countries/dk")
+    expect(page.locator("main")).to_contain_text("Stance today: Troops")
+
+    assert map_fill_of_denmark(page, base_url) == rgb(STANCE_COLOURS[Stance.troops])
+    page.goto(base_url + "/countries/dk")
+    expect(page.locator("main")).to_contain_text("Danish soldiers will be part of the force")
+    expect(page.locator("main")).to_contain_text("Copenhagen commits troops")
+    page.click("text=History of changes to Denmark")
+    expect(page.locator("main")).to_contain_text("Curator added a commitment")
+
+    page.goto(base_url + "/admin")
+    page.click("text=Log out")
+    expect(page).to_have_url(base_url + "/admin/login")
+    page.goto(base_url + "/admin")
+    expect(page).to_have_url(base_url + "/admin/login?next=%2Fadmin")

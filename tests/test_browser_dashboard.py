@@ -1,0 +1,117 @@
+"""The dashboard and a country page in a real browser (Debian's Chromium through Playwright).
+`guarded_page` fails any test that logs a console error or sends a request off 127.0.0.1."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from app.palette import STANCE_COLOURS
+from app.services.mapdata import EUROPE_ALPHA3
+from tests.support.dashboard import click_on_map, drawn_fills, rgb, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+
+def in_view_codes(page: Page, base_url: str) -> set[str]:
+    body = page.request.get(f"{base_url}/index.json").json()
+    return {country["alpha3"] for country in body["map"]["in_view"]}
+
+
+def test_map_draws_a_shape_for_every_dataset_country_in_view(
+    guarded_page: Page, base_url: str
+) -> None:
+    guarded_page.goto("/")
+    wait_for_map(guarded_page)
+    expected = in_view_codes(guarded_page, base_url)
+    drawn = drawn_fills(guarded_page)
+    assert len(guarded_page.locator("#map .choroplethlocation").all()) == len(expected)
+    assert set(drawn) == expected
+    assert {"TUR", "RUS", "UKR", "FRA"} <= set(drawn)
+    assert drawn["FRA"] == rgb(STANCE_COLOURS["troops"])
+    expect(guarded_page.locator("#map").get_by_text("Ukraine (host)")).to_be_visible()
+
+
+def test_clicking_france_opens_its_page(guarded_page: Page, base_url: str) -> None:
+    guarded_page.goto("/")
+    wait_for_map(guarded_page)
+    with guarded_page.expect_navigation():
+        click_on_map(guarded_page, lon=2.5, lat=46.5)
+    assert urlsplit(guarded_page.url).path == "/countries/fr"
+    expect(guarded_page.locator("h1")).to_have_text("France")
+
+
+def test_stance_filter_updates_table_and_url_without_a_reload(guarded_page: Page) -> None:
+    guarded_page.goto("/")
+    wait_for_map(guarded_page)
+    guarded_page.evaluate("window.__noReload = 'still here'")
+    guarded_page.select_option("#stance", "troops")
+    guarded_page.wait_for_url(re.compile(r"\?stance=troops$"))
+    rows = guarded_page.locator("table.countries tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.locator(".badge")).to_have_text(["Troops"] * 4)
+    assert guarded_page.evaluate("window.__noReload") == "still here"
+    guarded_page.go_back()
+    guarded_page.wait_for_url(re.compile(r"/$"))
+
+
+def test_filtered_url_works_without_javascript(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    page = context.new_page()
+    page.goto("/")
+    page.select_option("#stance", "opposed")
+    page.click("button[type=submit]")
+    expect(page.locator("table.countries tbody tr")).to_have_count(2)
+    assert "stance=opposed" in page.url
+    context.close()
+
+
+def test_date_control_redraws_the_map_as_it_stood(guarded_page: Page) -> None:
+    guarded_page.goto("/")
+    wait_for_map(guarded_page)
+    before = drawn_fills(guarded_page)
+    assert before["POL"] == rgb(STANCE_COLOURS["logistics"])
+    guarded_page.evaluate("window.__noReload = 'still here'")
+    guarded_page.fill("#as_of", "2025-12-31")
+    guarded_page.wait_for_url(re.compile(r"as_of=2025-12-31"))
+    undeclared = rgb(STANCE_COLOURS["undeclared"])
+    guarded_page.wait_for_function(
+        "([fill]) => Array.from(document.querySelectorAll('#map .choroplethlocation'))"
+        ".some((p) => p.__data__.loc === 'POL' && getComputedStyle(p).fill === fill)",
+        arg=[undeclared])
+    after = drawn_fills(guarded_page)
+    assert after["POL"] == undeclared and after["ESP"] == undeclared
+    assert after["FRA"] == before["FRA"]
+    expect(guarded_page.locator("h2.as-of time")).to_have_attribute("datetime", "2025-12-31")
+    assert guarded_page.evaluate("window.__noReload") == "still here"
+
+
+def test_copied_link_opens_the_same_page_in_a_fresh_browser(
+    guarded_page: Page, browser: Browser, base_url: str
+) -> None:
+    guarded_page.context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                           origin=base_url)
+    guarded_page.goto("/countries/pl?as_of=2026-01-06")
+    button = guarded_page.locator("button.copy-link")
+    expect(button).to_have_text("Copy link")
+    button.click()
+    expect(button).to_have_text("Copied")
+    copied = guarded_page.evaluate("navigator.clipboard.readText()")
+    assert copied == guarded_page.url
+    heading = guarded_page.locator("h1").text_content()
+    stance = guarded_page.locator(".stance-line .badge").first.text_content()
+
+    fresh = browser.new_context()
+    page = fresh.new_page()
+    page.goto(copied)
+    assert page.url == copied
+    expect(page.locator("h1")).to_have_text(heading or "")
+    expect(page.locator(".stance-line .badge").first).to_have_text(stance or "")
+    fresh.close()
+
+
+def test_country_locator_map_shows_the_country(guarded_page: Page) -> None:
+    guarded_page.goto("/countries/fr")
+    wait_for_map(guarded_page, "#locator")
+    assert set(drawn_fills(guarded_page, "#locator")) == {EUROPE_ALPHA3["FR"]}

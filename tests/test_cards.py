@@ -1,0 +1,114 @@
+"""Share cards: valid 1200x630 PNGs drawn by a real headless Chromium (kaleido), cached on disk,
+re-rendered after a change (pre-rendered by the after-publish hook), and a clear 503 when the
+renderer cannot start."""
+
+import shutil
+import struct
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import get_settings
+from app.services import renderer as renderer_module
+from app.services.cards import wait_for_prerender
+from app.services.renderer import Renderer
+from tests.support.opendata import Edit
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the PNG's IHDR chunk (which must come first)."""
+    assert png[:8] == PNG_SIGNATURE
+    length, chunk = struct.unpack(">I4s", png[8:16])
+    assert chunk == b"IHDR" and length == 13
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def cards_dir() -> Path:
+    return get_settings().data_dir / "cards"
+
+
+@pytest.fixture
+def no_cached_cards() -> None:
+    shutil.rmtree(cards_dir(), ignore_errors=True)
+
+
+@pytest.fixture
+def render_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Counts real renders (the shared renderer still draws every card)."""
+    calls: list[str] = []
+    shared = renderer_module.renderer()
+    real = shared.render
+
+    def counting(figure: dict[str, Any], *, width: int, height: int) -> bytes:
+        calls.append(str(figure["layout"]["annotations"][1]["text"]))
+        return real(figure, width=width, height=height)
+
+    monkeypatch.setattr(shared, "render", counting)
+    return calls
+
+
+def test_country_and_dashboard_cards_are_1200_by_630_pngs(client: TestClient) -> None:
+    for path in ("/cards/countries/fr.png", "/cards/dashboard.png", "/cards/countries/US.png"):
+        response = client.get(path)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "image/png"
+        assert png_size(response.content) == (1200, 630)
+    assert client.get("/cards/countries/zz.png").status_code == 404
+
+
+def test_a_card_is_rendered_once_then_served_from_disk(
+    client: TestClient, no_cached_cards: None, render_calls: list[str]
+) -> None:
+    results: list[bytes] = []
+    threads = [threading.Thread(target=lambda: results.append(
+        client.get("/cards/countries/it.png").content)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(render_calls) == 1 and results[0] == results[1]
+    assert client.get("/cards/countries/it.png").content == results[0]
+    assert len(render_calls) == 1
+    assert [p.name.split("-")[0] for p in (cards_dir() / "rev1").glob("*.png")] == ["it"]
+
+
+@pytest.fixture
+def prerender_on(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("PRERENDER_CARDS", "true")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()  # monkeypatch restores the variable afterwards
+
+
+def test_cards_are_prerendered_after_a_save_and_show_the_change(
+    client: TestClient, no_cached_cards: None, prerender_on: None, poland_retracted: Edit,
+    render_calls: list[str]
+) -> None:
+    wait_for_prerender(timeout=120)
+    names = {p.name.split("-")[0] for p in (cards_dir() / "rev2").glob("*.png")}
+    assert names == {"dashboard"} | {c["code"].lower() for c in
+                                     client.get("/api/countries").json()["countries"]}
+    render_calls.clear()  # the background renders are done; now count the requests' renders
+    latest = client.get("/cards/countries/pl.png").content
+    assert render_calls == []
+    earlier = client.get("/cards/countries/pl.png", params={"rev": 1}).content
+    assert png_size(earlier) == png_size(latest) == (1200, 630)
+    assert earlier != latest and len(render_calls) == 1
+
+
+def test_renderer_that_cannot_start_answers_503_quickly(
+    client: TestClient, no_cached_cards: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(renderer_module, "_shared", Renderer(browser_path="/nonexistent/chrome"))
+    response = client.get("/cards/dashboard.png")
+    assert response.status_code == 503
+    assert "renderer could not start" in response.json()["detail"]
+    retry = client.get("/cards/countries/fr.png")  # refused at once until RETRY_AFTER passes
+    assert retry.status_code == 503 and retry.json()["detail"] == response.json()["detail"]
