@@ -14,7 +14,7 @@ from app.config import PROJECT_ROOT
 from app.db import get_engine
 from app.models import Commitment, Stance
 from app.palette import contrast_ratio
-from app.routes.pages import accepts_gzip
+from app.routes.cached import accepts_gzip
 from app.services.dataset import publish_revision
 from app.services.mapdata import EUROPE_ALPHA3, PALETTE, PARTNER_ALPHA3
 from app.services.pagecache import PageCache, Rendered

@@ -3,12 +3,16 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from app.models import Stance
-from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of
+from app.routes.cached import JSON, serve
+from app.routes.deps import AsOfQuery, DatasetDep, RevQuery, resolve_as_of
 from app.services.countries import CountryDetail, CountrySummary, get_country, list_countries
+from app.services.pagecache import Rendered
+from app.services.records import Dataset
 from app.services.sources import SourceDetail, SourceSummary, get_source, list_sources
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -45,24 +49,40 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/countries", response_model=CountryList)
-def api_countries(
-    dataset: DatasetDep,
+async def api_countries(
+    request: Request,
     as_of: AsOfQuery = None,
     stance: Annotated[Stance | None, Query(description="Only countries with this stance")] = None,
     q: Annotated[str | None, Query(max_length=100, description="Name contains")] = None,
-) -> CountryList:
+    rev: RevQuery = None,
+) -> Response:
+    """Every country with its stance on `as_of` (served from the per-revision cache)."""
     day = resolve_as_of(as_of)
-    rows = list_countries(dataset=dataset, as_of=day, stance=stance, query=q)
-    return CountryList(as_of=day, revision=dataset.revision, stance=stance, countries=rows)
+
+    def render_list(dataset: Dataset) -> Rendered:
+        rows = list_countries(dataset=dataset, as_of=day, stance=stance, query=q)
+        body = CountryList(as_of=day, revision=dataset.revision, stance=stance, countries=rows)
+        return Rendered(body.model_dump_json(), JSON)
+
+    return serve(request, rev=rev, key=(day, stance, q), render_page=render_list)
 
 
 @router.get("/countries/{code}", response_model=CountryOne, responses=NOT_FOUND)
-def api_country(dataset: DatasetDep, code: str, as_of: AsOfQuery = None) -> CountryOne:
+async def api_country(
+    request: Request, code: str, as_of: AsOfQuery = None, rev: RevQuery = None
+) -> Response:
+    """One country (code case-insensitive) with its commitments, newest first."""
     day = resolve_as_of(as_of)
-    country = get_country(dataset=dataset, code=code, as_of=day)
-    if country is None:
-        raise HTTPException(404, detail=f"No country with code {code!r} (use ISO 3166-1 alpha-2).")
-    return CountryOne(**country.model_dump(), as_of=day, revision=dataset.revision)
+
+    def render_one(dataset: Dataset) -> Rendered:
+        country = get_country(dataset=dataset, code=code, as_of=day)
+        if country is None:
+            message = f"No country with code {code!r} (use ISO 3166-1 alpha-2)."
+            return Rendered(ErrorBody(detail=message).model_dump_json(), JSON, 404)
+        body = CountryOne(**country.model_dump(), as_of=day, revision=dataset.revision)
+        return Rendered(body.model_dump_json(), JSON)
+
+    return serve(request, rev=rev, key=(code.upper(), day), render_page=render_one)
 
 
 @router.get("/sources", response_model=SourceList)

@@ -10,10 +10,12 @@ from app.db import get_engine
 from app.services.dataset import dataset_at
 from app.services.records import Dataset
 
+RevQuery = Annotated[
+    int | None, Query(ge=1, description="Answer from this dataset revision; latest when omitted")
+]
 
-def get_dataset(
-    rev: Annotated[int | None, Query(ge=1, description="Dataset revision number")] = None,
-) -> Dataset:
+
+def get_dataset(rev: RevQuery = None) -> Dataset:
     # Its own short session, closed before the route runs: a yield-session held until the
     # response is sent let 200 concurrent requests exhaust the pool and hang (fastapi#3205).
     with Session(get_engine()) as session:

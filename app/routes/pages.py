@@ -14,19 +14,18 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from app.config import get_settings
-from app.db import get_engine
 from app.models import Stance
+from app.routes.cached import JSON, plain, serve, wants_fragment
 from app.routes.deps import resolve_as_of
-from app.services.pagecache import CachedPage, Rendered, pages
+from app.services.pagecache import Rendered
 from app.services.pageviews import country_page, dashboard, find_country_code
 from app.services.records import Dataset
 from app.services.sources import SourceSummary, get_source, list_sources
-from app.templating import is_htmx, render
+from app.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 MAX_PARAM = 100
-JSON = "application/json"
 
 
 class Filters(BaseModel):
@@ -90,56 +89,6 @@ def parse_filters(request: Request) -> Filters:
                    q=(q or "").strip() or None, rev=_parse_rev(rev, errors), errors=errors)
 
 
-def wants_fragment(request: Request) -> bool:
-    """An HTMX swap wants the named block; restoring history after a cache miss wants the page."""
-    return is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"
-
-
-def accepts_gzip(header: str) -> bool:
-    for part in header.lower().split(","):
-        coding, _, params = part.strip().partition(";")
-        if coding.strip() in ("gzip", "*"):
-            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
-    return False
-
-
-def _response(request: Request, page: CachedPage, headers: dict[str, str] | None = None
-              ) -> Response:
-    extra = {"Vary": "HX-Request, Accept-Encoding", **(headers or {})}
-    if page.location:
-        extra["Location"] = page.location
-    if page.body and accepts_gzip(request.headers.get("accept-encoding", "")):
-        extra.update({"Content-Encoding": "gzip", "ETag": page.gzip_etag})
-        return Response(page.gzipped, page.status, extra, page.media_type)
-    extra["ETag"] = page.etag
-    return Response(page.body, page.status, extra, page.media_type)
-
-
-def _missing_revision(request: Request, rev: int | None) -> Response:
-    if rev is None:
-        message = "No dataset has been published yet: run the seed command."
-        return _plain(request, message, 503)
-    return _plain(request, f"Revision {rev} does not exist.", 404)
-
-
-def _plain(request: Request, message: str, status: int) -> Response:
-    if request.url.path.endswith(".json"):
-        return JSONResponse({"detail": message}, status)
-    body = render("message.html", {"title": message, "message": message})
-    return Response(body, status, media_type="text/html; charset=utf-8")
-
-
-def _serve(request: Request, *, rev: int | None, key: tuple[object, ...],
-           render_page: Callable[[Dataset], Rendered],
-           headers: dict[str, str] | None = None) -> Response:
-    """The cached page for this request's path + normalised query, HTMX flag and date."""
-    full_key = (request.url.path, wants_fragment(request), *key)
-    page = pages.page(engine=get_engine(), revision=rev, key=full_key, render=render_page)
-    if page is None:
-        return _missing_revision(request, rev)
-    return _response(request, page, headers)
-
-
 def page_context(dataset: Dataset, path: str, query: str = "") -> dict[str, Any]:
     """What every full page gets: the dataset (footer) and, for the "cite this page" line, a
     request for the canonical address: a cached page must not repeat a visitor's stray query."""
@@ -180,7 +129,7 @@ def _dashboard_renderer(request: Request, filters: Filters, json: bool
 def _dashboard(request: Request, filters: Filters, *, json: bool) -> Response:
     key = (filters.query(), _day_key(filters.as_of), *filters.errors)
     headers = {"HX-Push-Url": "/" + filters.query()} if wants_fragment(request) else None
-    return _serve(request, rev=filters.rev, key=key,
+    return serve(request, rev=filters.rev, key=key,
                   render_page=_dashboard_renderer(request, filters, json), headers=headers)
 
 
@@ -245,9 +194,9 @@ def _absolute(path: str) -> str:
 def _country(request: Request, code: str, *, json: bool) -> Response:
     filters = parse_filters(request)
     if filters.errors or len(code) > MAX_PARAM:
-        return _plain(request, " ".join(filters.errors) or "Country name too long.", 422)
+        return plain(request, " ".join(filters.errors) or "Country name too long.", 422)
     day, rev = filters.as_of, filters.rev
-    return _serve(request, rev=rev, key=(code, day, _day_key(day)),
+    return serve(request, rev=rev, key=(code, day, _day_key(day)),
                   render_page=_country_renderer(code, day, rev, json=json))
 
 
@@ -262,10 +211,10 @@ async def country(request: Request, code: str) -> Response:
     return _country(request, code, json=False)
 
 
-def _serve_plain(request: Request, render_page: Callable[[Dataset], Rendered]) -> Response:
+def _serveplain(request: Request, render_page: Callable[[Dataset], Rendered]) -> Response:
     """A page with no parameter but ?rev= (anything but a revision number reads the latest)."""
     rev = _parse_rev(request.query_params.get("rev"), [])
-    return _serve(request, rev=rev, key=(), render_page=render_page)
+    return serve(request, rev=rev, key=(), render_page=render_page)
 
 
 # --- sources and the codebook --------------------------------------------------------------
@@ -306,24 +255,24 @@ class SourceListView(BaseModel):
 
 @router.get("/sources.json")
 async def sources_json(request: Request) -> Response:
-    return _serve_plain(request, _sources_renderer(json=True))
+    return _serveplain(request, _sources_renderer(json=True))
 
 
 @router.get("/sources")
 async def sources_page(request: Request) -> Response:
-    return _serve_plain(request, _sources_renderer(json=False))
+    return _serveplain(request, _sources_renderer(json=False))
 
 
 @router.get("/sources/{source_id}.json")
 async def source_json(request: Request, source_id: int) -> Response:
-    return _serve_plain(request, _source_renderer(source_id, json=True))
+    return _serveplain(request, _source_renderer(source_id, json=True))
 
 
 @router.get("/sources/{source_id}")
 async def source_page(request: Request, source_id: int) -> Response:
-    return _serve_plain(request, _source_renderer(source_id, json=False))
+    return _serveplain(request, _source_renderer(source_id, json=False))
 
 
 @router.get("/about")
 async def about_page(request: Request) -> Response:
-    return _serve_plain(request, _html("about.html", "/about"))
+    return _serveplain(request, _html("about.html", "/about"))
