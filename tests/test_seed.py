@@ -68,3 +68,18 @@ def test_loading_twice_changes_nothing(db: Session) -> None:
 def test_seed_json_is_valid_utf8_json() -> None:
     for path in get_settings().seed_dir.glob("*.json"):
         json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_source_metadata_is_found_in_the_articles(articles_dir: Path) -> None:
+    """Outlet, author and speakers are never invented: each appears in its article."""
+    for source in SEED["sources"]:
+        article = _article(articles_dir, source["id"])
+        for field in ("outlet", "author"):
+            if source[field]:
+                assert source[field] in article, (source["id"], field)
+    for commitment in SEED["commitments"]:
+        for citation in commitment["citations"]:
+            article = _article(articles_dir, citation["source"])
+            for name in (citation["speaker"] or "").split(" and "):
+                person = name.split(" (")[0]
+                assert person in article, (person, citation["source"])
