@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -32,8 +32,9 @@ class Settings(BaseSettings):
     login_max_failures_per_account: int = Field(default=5, ge=1)
     login_max_failures_per_client: int = Field(default=20, ge=1)
     public_base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="Absolute base of public links (canonical og:url, og:image), no trailing /.",
+        default="",
+        description="Absolute base of public links (canonical og:url, og:image), no trailing /."
+        " Empty: http://HOST:PORT.",
     )
     prerender_cards: bool = Field(
         default=True, description="Render share-card images in the background after each save."
@@ -55,6 +56,13 @@ class Settings(BaseSettings):
     pg_bin: Path | None = Field(
         default=None, description="Folder with pg_dump/pg_restore matching the server version."
     )
+
+    @model_validator(mode="after")
+    def _default_public_base_url(self) -> "Settings":
+        if not self.public_base_url:
+            self.public_base_url = f"http://{self.host}:{self.port}"
+        self.public_base_url = self.public_base_url.rstrip("/")
+        return self
 
     @property
     def sqlalchemy_url(self) -> str:

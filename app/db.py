@@ -20,12 +20,15 @@ def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    """hide_parameters: an error message must never carry a password hash or token to the logs."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False},
+                               hide_parameters=True)
         event.listen(engine, "connect", _enable_sqlite_pragmas)
         return engine
     # Sized to the threadpool (40) so sync routes never wait on the pool (fastapi#3205).
-    return create_engine(url, pool_size=20, max_overflow=30, pool_pre_ping=True)
+    return create_engine(url, pool_size=20, max_overflow=30, pool_pre_ping=True,
+                         hide_parameters=True)
 
 
 @lru_cache

@@ -34,6 +34,7 @@ def create_app() -> FastAPI:
     )
     app.mount("/static", FingerprintedStaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     errors.install(app)
+    app.add_exception_handler(admin_auth.WriteRefused, admin_auth.write_refused)
     web.install(app, get_settings())
     app.include_router(api.router)
     app.include_router(docs.router)

@@ -90,10 +90,11 @@ def first_visit_bytes(url: str) -> tuple[int, list[tuple[str, int]]]:
 
 
 def start_app() -> LiveServer:
-    """Like `make run`: migrate, seed, then serve with one worker, in a fresh DATA_DIR."""
+    """Like `make run`: migrate, seed, then serve with one worker (whatever WORKERS or a .env
+    file says), in a fresh DATA_DIR."""
     port = free_port()
     env = {**os.environ, "DATA_DIR": tempfile.mkdtemp(prefix="ct-bench-"), "DATABASE_URL": "",
-           "HOST": "127.0.0.1", "PORT": str(port)}
+           "HOST": "127.0.0.1", "PORT": str(port), "WORKERS": "1"}  # the budgets are per worker
     for command in ("migrate", "seed"):
         subprocess.run([sys.executable, "-m", "app", command], cwd=ROOT, check=True, env=env,
                        stdout=subprocess.DEVNULL)

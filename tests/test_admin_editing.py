@@ -2,6 +2,7 @@
 record, bumps the version, and the public pages and API show it on the next request."""
 
 import json
+import re
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -63,7 +64,17 @@ def test_add_commitment_citing_an_existing_source(curator: Curator, db: Session)
     assert event.user_id is not None
 
 
+def dashboard_badge(curator: Curator, code: str) -> str:
+    """The stance badge in the dashboard table's row of a country."""
+    html = curator.client.get("/").text
+    row = html[html.index(f'<tr data-code="{code}">'):].split("</tr>")[0]
+    found = re.search(r'class="badge badge-(\w+)"', row)
+    assert found, row
+    return found.group(1)
+
+
 def test_the_public_pages_show_a_saved_change_on_the_next_request(curator: Curator) -> None:
+    assert dashboard_badge(curator, "DK") == "undeclared"
     before = curator.client.get("/countries/dk").text
     curator.client.post("/admin/countries/dk/commitments",
                         data=commitment_form(curator, summary="Sends trainers to Ukraine"))
@@ -72,6 +83,7 @@ def test_the_public_pages_show_a_saved_change_on_the_next_request(curator: Curat
     listed = {r["code"]: r["stance"] for r in
               curator.client.get("/api/countries").json()["countries"]}
     assert listed["DK"] == "logistics"
+    assert dashboard_badge(curator, "DK") == "logistics"
 
 
 def first_commitment(curator: Curator, code: str) -> dict[str, Any]:

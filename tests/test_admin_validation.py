@@ -56,7 +56,7 @@ def test_each_commitment_rule_rerenders_the_form(curator: Curator, db: Session,
     assert db.exec(select(AuditEvent)).all()[-1].action == "seed"  # nothing saved
 
 
-@pytest.mark.parametrize(("fields", "field", "expected"), COMMITMENT_CASES[:6])
+@pytest.mark.parametrize(("fields", "field", "expected"), COMMITMENT_CASES)
 def test_htmx_validates_each_field_as_typed(curator: Curator, fields: dict[str, str],
                                             field: str, expected: str) -> None:
     response = curator.client.post(
@@ -83,6 +83,11 @@ def test_quote_must_be_in_the_stored_text_of_an_existing_source(curator: Curator
     missing = curator.client.post("/admin/countries/dk/commitments", data=commitment_form(
         curator, source_id=str(source.id), quote="we will send tanks"))
     assert field_error(missing.text, "commitment", "quote") == message("quote_missing")
+    inline = curator.client.post(
+        "/admin/countries/dk/commitments/validate",
+        data=commitment_form(curator, source_id=str(source.id), quote="we will send tanks"),
+        headers={"HX-Request": "true", "X-CSRF-Token": curator.csrf})
+    assert field_error(inline.text, "commitment", "quote") == message("quote_missing")
     found = curator.client.post("/admin/countries/dk/commitments", data=commitment_form(
         curator, source_id=str(source.id), quote='"we will  send engineers"'),
         follow_redirects=False)
@@ -122,3 +127,18 @@ def test_source_rules(curator: Curator) -> None:
     assert field_error(response.text, "source", "url") == message("url")
     assert field_error(response.text, "source", "published") == message("date_future")
     assert ">Kept text</textarea>" in response.text
+
+
+@pytest.mark.parametrize(("path", "form", "fields", "field", "expected"), [
+    ("/admin/commitments/1/validate", "correction", {"date": TOMORROW}, "date",
+     message("date_future")),
+    ("/admin/sources/validate", "source", {"url": "ftp://x"}, "url", message("url")),
+    ("/admin/sources/1/validate", "source", {"title": " "}, "title", message("required")),
+    ("/admin/countries/fr/validate", "country", {"name": ""}, "name", message("required")),
+])
+def test_every_form_validates_inline(curator: Curator, path: str, form: str,
+                                     fields: dict[str, str], field: str, expected: str) -> None:
+    response = curator.client.post(path, data=fields,
+                                   headers={"HX-Request": "true", "X-CSRF-Token": curator.csrf})
+    assert response.status_code == 200 and "<html" not in response.text
+    assert field_error(response.text, form, field) == expected

@@ -1,6 +1,9 @@
 """Accounts, sessions, CSRF and login throttling, over real HTTP handling and the real database."""
 
+import importlib
 import os
+import pkgutil
+import re
 import subprocess
 import sys
 import time
@@ -9,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+import app.routes
 from app.config import PROJECT_ROOT
 from app.models import LoginAttempt, User
 from app.security import COOKIE_NAME, SessionData, decode_session, encode_session, verify_password
@@ -48,11 +52,41 @@ def test_anonymous_admin_page_redirects_to_login_with_next(client: TestClient) -
     assert response.headers["location"] == "/admin/login?next=%2Fadmin%2Fcountries%2Ffr%3Fx%3D1"
 
 
-@pytest.mark.parametrize("path", ["/admin/countries/fr/commitments", "/admin/sources",
-                                  "/admin/countries", "/admin/commitments/1/retract",
-                                  "/admin/countries/fr/commitments/validate", "/admin/logout"])
-def test_anonymous_writes_answer_401_json(client: TestClient, path: str) -> None:
-    response = client.post(path, data={"kind": "troops"}, headers={"HX-Request": "true"})
+def every_route() -> list[tuple[str, str]]:
+    """(method, path) of every route the app's routers declare, path parameters filled in."""
+    found = []
+    for module_info in pkgutil.iter_modules(app.routes.__path__):
+        module = importlib.import_module(f"app.routes.{module_info.name}")
+        router = getattr(module, "router", None)
+        for route in getattr(router, "routes", []):
+            path = re.sub(r"\{code\}", "fr", re.sub(r"\{\w+_id\}", "1", route.path))
+            found += [(method, path) for method in sorted(getattr(route, "methods", ()))]
+    return found
+
+
+LOGIN = {("GET", "/admin/login"), ("POST", "/admin/login")}
+ADMIN_PAGES = [(m, p) for m, p in every_route()
+               if m == "GET" and p.startswith("/admin") and (m, p) not in LOGIN]
+WRITES = [(m, p) for m, p in every_route() if m not in {"GET", "HEAD"} and (m, p) not in LOGIN]
+
+
+def test_the_route_lists_are_not_empty() -> None:
+    assert len(ADMIN_PAGES) >= 5 and len(WRITES) >= 14
+
+
+@pytest.mark.parametrize(("method", "path"), ADMIN_PAGES)
+def test_every_admin_page_sends_anonymous_visitors_to_log_in(client: TestClient, method: str,
+                                                              path: str) -> None:
+    response = client.request(method, path, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/admin/login?next=")
+
+
+@pytest.mark.parametrize(("method", "path"), WRITES)
+def test_every_write_refuses_an_anonymous_request(client: TestClient, method: str,
+                                                  path: str) -> None:
+    response = client.request(method, path, data={"version": "1", "reason": "x"},
+                              headers={"HX-Request": "true"})
     assert response.status_code == 401
     assert "Log in" in response.json()["detail"]
 
@@ -127,6 +161,23 @@ def test_expired_session_is_refused(curator: Curator, client: TestClient) -> Non
     write = client.post("/admin/commitments/1/retract",
                         data={"reason": "x", "version": "1", "csrf_token": current.csrf})
     assert write.status_code == 401
+
+
+def test_a_browser_form_refused_for_an_ended_session_keeps_what_was_typed(
+    curator: Curator, client: TestClient
+) -> None:
+    replace_cookie(client, "")
+    typed = {"kind": "troops", "date": "2026-01-12", "summary": "Denmark <b>offers</b> troops",
+             "quote": "a quote\nover two lines", "csrf_token": curator.csrf, "version": "1"}
+    page = client.post("/admin/countries/dk/commitments", data=typed,
+                       headers={"Accept": "text/html", "Referer": "http://t/admin/countries/dk"})
+    assert page.status_code == 401 and page.headers["content-type"].startswith("text/html")
+    assert "Denmark &lt;b&gt;offers&lt;/b&gt; troops" in page.text
+    assert "a quote\nover two lines" in page.text
+    assert curator.csrf not in page.text
+    assert "/admin/login?next=%2Fadmin%2Fcountries%2Fdk" in page.text
+    api = client.post("/admin/countries/dk/commitments", data=typed)
+    assert api.status_code == 401 and "Log in" in api.json()["detail"]
 
 
 def test_forged_cookie_is_refused(client: TestClient, curator: Curator) -> None:

@@ -9,6 +9,7 @@ from app.models import Stance
 from app.services.auth import create_user
 from app.services.mapdata import STANCE_COLOURS
 from tests.support.admin import PASSWORD
+from tests.support.dashboard import serious_axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +38,7 @@ def log_in(page: Page, base_url: str) -> None:
     expect(page).to_have_url(base_url + "/admin/login?next=%2Fadmin%2Fcountries%2Fdk")
     page.fill("#username", "carol")
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    page.press("#password", "Enter")  # the keyboard submits the form
     expect(page).to_have_url(base_url + "/admin/countries/dk")
 
 
@@ -46,6 +47,7 @@ def record_troops_with_a_new_source(page: Page) -> None:
     page.fill("#commitment-date", "2099-01-01")
     page.dispatch_event("#commitment-date", "change")
     expect(page.locator("#commitment-date-error")).to_contain_text("in the future")
+    assert serious_axe_violations(page) == []
     page.fill("#commitment-date", "2026-01-12")
     page.dispatch_event("#commitment-date", "change")
     expect(page.locator("#commitment-date-error")).to_have_text("")
@@ -72,11 +74,14 @@ def test_curator_changes_a_stance_and_the_public_site_follows(
     expect(page.locator("main")).to_contain_text("Stance today: Troops")
 
     assert map_fill_of_denmark(page, base_url) == rgb(STANCE_COLOURS[Stance.troops])
+    expect(page.locator('tr[data-code="DK"] .badge')).to_have_text("Troops")
     page.goto(base_url + "/countries/dk")
     expect(page.locator("main")).to_contain_text("Danish soldiers will be part of the force")
     expect(page.locator("main")).to_contain_text("Copenhagen commits troops")
     page.click("text=History of changes to Denmark")
     expect(page.locator("main")).to_contain_text("Curator added a commitment")
+    expect(page.locator("main")).to_contain_text("“Danish soldiers will be part of the force”")
+    assert serious_axe_violations(page) == []
 
     page.goto(base_url + "/admin")
     page.click("text=Log out")

@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.models import Stance
 from app.palette import STANCE_COLOURS
-from app.services.mapdata import EUROPE_ALPHA3
-from tests.support.dashboard import click_on_map, drawn_fills, rgb, wait_for_map
+from app.services.mapdata import EUROPE_ALPHA3, STANCE_LABELS
+from tests.support.dashboard import click_on_map, drawn_fills, hover_on_map, rgb, wait_for_map
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +43,45 @@ def test_clicking_france_opens_its_page(guarded_page: Page, base_url: str) -> No
     expect(guarded_page.locator("h1")).to_have_text("France")
 
 
+def test_hovering_france_shows_its_stance_and_latest_statement_date(
+    guarded_page: Page, base_url: str
+) -> None:
+    rows = guarded_page.request.get(f"{base_url}/api/countries").json()["countries"]
+    france = next(row for row in rows if row["code"] == "FR")
+    guarded_page.goto("/")
+    wait_for_map(guarded_page)
+    hover_on_map(guarded_page, lon=2.5, lat=46.5)
+    label = guarded_page.locator("#map .hoverlayer .hovertext")
+    expect(label).to_have_count(1)
+    expect(label).to_contain_text(f"France: {STANCE_LABELS[Stance(france['stance'])]}")
+    expect(label).to_contain_text(f"latest statement {france['latest_date']}")
+
+
+def shown_legend(page: Page) -> dict[str, int]:
+    """Legend label -> the count the page shows beside it."""
+    pairs = (entry.inner_text().strip().rsplit(maxsplit=1)
+             for entry in page.locator("ul.legend li").all())
+    return {label: int(count) for label, count in pairs}
+
+
+def legend_of(page: Page, url: str) -> dict[str, int]:
+    """Legend label -> count, from the dashboard's JSON twin."""
+    legend = page.request.get(url).json()["map"]["legend"]
+    return {entry["label"]: entry["count"] for entry in legend}
+
+
+def test_name_search_updates_table_and_url_without_a_reload(guarded_page: Page) -> None:
+    guarded_page.goto("/")
+    wait_for_map(guarded_page)
+    guarded_page.evaluate("window.__noReload = 'still here'")
+    guarded_page.locator("#q").press_sequentially("pol")
+    guarded_page.wait_for_url(re.compile(r"\?q=pol$"))
+    rows = guarded_page.locator("table.countries tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.locator("th a")).to_have_text("Poland")
+    assert guarded_page.evaluate("window.__noReload") == "still here"
+
+
 def test_stance_filter_updates_table_and_url_without_a_reload(guarded_page: Page) -> None:
     guarded_page.goto("/")
     wait_for_map(guarded_page)
@@ -67,11 +107,14 @@ def test_filtered_url_works_without_javascript(browser: Browser, base_url: str) 
     context.close()
 
 
-def test_date_control_redraws_the_map_as_it_stood(guarded_page: Page) -> None:
+def test_date_control_redraws_map_legend_and_table_as_they_stood(
+    guarded_page: Page, base_url: str
+) -> None:
     guarded_page.goto("/")
     wait_for_map(guarded_page)
     before = drawn_fills(guarded_page)
     assert before["POL"] == rgb(STANCE_COLOURS["logistics"])
+    assert shown_legend(guarded_page) == legend_of(guarded_page, f"{base_url}/index.json")
     guarded_page.evaluate("window.__noReload = 'still here'")
     guarded_page.fill("#as_of", "2025-12-31")
     guarded_page.wait_for_url(re.compile(r"as_of=2025-12-31"))
@@ -84,6 +127,10 @@ def test_date_control_redraws_the_map_as_it_stood(guarded_page: Page) -> None:
     assert after["POL"] == undeclared and after["ESP"] == undeclared
     assert after["FRA"] == before["FRA"]
     expect(guarded_page.locator("h2.as-of time")).to_have_attribute("datetime", "2025-12-31")
+    expect(guarded_page.locator('tr[data-code="PL"] .badge')).to_have_text("Undeclared")
+    earlier = legend_of(guarded_page, f"{base_url}/index.json?as_of=2025-12-31")
+    assert shown_legend(guarded_page) == earlier
+    assert earlier != legend_of(guarded_page, f"{base_url}/index.json")
     assert guarded_page.evaluate("window.__noReload") == "still here"
 
 

@@ -2,7 +2,10 @@
 draws the map inside an iframe on a page served from another port."""
 
 import functools
+import html
+import re
 import threading
+import urllib.request
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -12,10 +15,22 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 
+from app.config import get_settings
+
 
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         pass
+
+
+def pasted_snippet(base_url: str) -> str:
+    """The iframe a newcomer copies from the dashboard, pointed at the test server (the snippet
+    names the configured public address)."""
+    with urllib.request.urlopen(f"{base_url}/") as response:
+        page = response.read().decode()
+    snippet = re.search(r'<textarea id="embed-snippet-dashboard"[^>]*>(.*?)</textarea>', page, re.S)
+    assert snippet
+    return html.unescape(snippet.group(1)).replace(get_settings().public_base_url, base_url)
 
 
 @pytest.fixture
@@ -24,9 +39,7 @@ def other_site(tmp_path: Path, base_url: str) -> Iterator[str]:
     (tmp_path / "article.html").write_text(
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<link rel='icon' href='data:,'><title>An article</title></head><body>"
-        "<h1>An article that embeds the map</h1>"
-        f"<iframe src='{base_url}/embed/map' title='Coalition Tracker map' width='800'"
-        " height='560'></iframe></body></html>"
+        f"<h1>An article that embeds the map</h1>{pasted_snippet(base_url)}</body></html>"
     )
     handler = functools.partial(QuietHandler, directory=str(tmp_path))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -53,6 +66,9 @@ def test_embedded_map_is_drawn_inside_an_iframe_on_another_origin(
     credit = frame.locator(".embed-credit a")
     expect(credit).to_have_attribute("target", "_blank")
     expect(credit).to_have_attribute("href", "http://127.0.0.1:8000/?rev=1")
+    embedded = next(f for f in guarded_page.frames if f.url.endswith("/embed/map"))
+    fits = embedded.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
+    assert fits, "the embedded map needs a scroll bar inside the snippet's iframe"
 
 
 def test_only_embed_pages_may_be_framed_by_other_sites(client: TestClient) -> None:

@@ -2,19 +2,23 @@
 re-rendered after a change (pre-rendered by the after-publish hook), and a clear 503 when the
 renderer cannot start."""
 
+import re
 import shutil
 import struct
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
 from app.config import get_settings
 from app.services import renderer as renderer_module
-from app.services.cards import wait_for_prerender
+from app.services.cards import card_path, country_card, dashboard_card, wait_for_prerender
+from app.services.dataset import dataset_at
 from app.services.renderer import Renderer
 from tests.support.opendata import Edit
 
@@ -112,3 +116,50 @@ def test_renderer_that_cannot_start_answers_503_quickly(
     assert "renderer could not start" in response.json()["detail"]
     retry = client.get("/cards/countries/fr.png")  # refused at once until RETRY_AFTER passes
     assert retry.status_code == 503 and retry.json()["detail"] == response.json()["detail"]
+
+
+def test_a_card_stays_cached_from_one_day_to_the_next_until_its_data_changes(db: Session) -> None:
+    """The cache key follows what the card shows, not the calendar: a new day does not make
+    every link preview wait for a render; a stance that changes with the date does."""
+    dataset = dataset_at(session=db)
+    assert dataset is not None
+
+    def path(name: str, day: date) -> Path:
+        card = (dashboard_card(dataset=dataset, as_of=day) if name == "dashboard"
+                else country_card(dataset=dataset, code=name, as_of=day))
+        assert card is not None
+        return card_path(dataset=dataset, name=name, card=card)
+
+    for name in ("dashboard", "PL", "FR"):
+        assert path(name, date(2026, 6, 1)) == path(name, date(2026, 6, 2)), name
+    assert path("PL", date(2025, 12, 31)) != path("PL", date(2026, 6, 1))
+
+
+def _preview_image(html: str) -> str:
+    """The image a link preview shows: og:image, which twitter:image must repeat."""
+    og = re.search(r'<meta property="og:image" content="([^"]+)">', html)
+    twitter = re.search(r'<meta name="twitter:image" content="([^"]+)">', html)
+    assert og and twitter and og.group(1) == twitter.group(1)
+    return og.group(1)
+
+
+def test_a_pasted_link_previews_its_own_card(client: TestClient) -> None:
+    base = get_settings().public_base_url
+    for page, card in (("/countries/pl", "/cards/countries/pl.png"), ("/", "/cards/dashboard.png")):
+        image = _preview_image(client.get(page).text)
+        assert image == base + card
+        response = client.get(image.removeprefix(base))
+        assert response.status_code == 200 and png_size(response.content) == (1200, 630)
+
+
+def test_preview_images_use_the_configured_public_address(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://tracker.example.org")
+    get_settings.cache_clear()
+    try:
+        image = _preview_image(client.get("/countries/fr").text)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert image == "https://tracker.example.org/cards/countries/fr.png"

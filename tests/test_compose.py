@@ -1,5 +1,6 @@
 """docker-compose.yml is validated by a real compose parser (docker-compose from Debian)."""
 
+import re
 import shutil
 import subprocess
 from typing import Any
@@ -72,3 +73,12 @@ def test_image_command_migrates_seeds_and_serves_several_workers() -> None:
     command = " ".join(image_command())
     assert command.index("app migrate") < command.index("app seed") < command.index("app serve")
     assert int(image_environment()["WORKERS"]) >= 2
+
+
+def test_every_variable_the_compose_file_reads_is_documented_in_env_example() -> None:
+    compose = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    documented = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=",
+                                (PROJECT_ROOT / ".env.example").read_text(), re.M))
+    read = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", compose))
+    assert {"POSTGRES_PASSWORD", "SECRET_KEY"} <= read
+    assert read - documented == set()

@@ -1,7 +1,8 @@
 """The deployment journey: the app started exactly as the Docker image's command starts it
 (migrate, seed, serve with several workers) on PostgreSQL, a curator logs in and saves an edit,
 and every worker — each answering some of many fresh connections — honours the session and
-CSRF token and shows the change on the next request."""
+CSRF token, and, having rendered and cached the public pages before the edit, shows the change
+on its next request (with a new ETag)."""
 
 import os
 import secrets
@@ -22,6 +23,8 @@ from tests.support.ops import image_command, image_environment, logged_server, r
 WORKERS = 3
 PASSWORD = "deploy journey password 42"
 MAX_TRIES = 300
+PUBLIC = ("/api/countries/dk", "/countries/dk")  # served from each worker's page cache
+PLEDGE = "Deployment journey pledge"
 
 
 @pytest.fixture
@@ -67,6 +70,16 @@ def until_every_worker(log: Path, ask: Callable[[str], None]) -> set[int]:
     return answered
 
 
+def every_worker_answers(log: Path, http: httpx.Client, path: str,
+                         check: Callable[[httpx.Response], None]) -> None:
+    """GET `path` on fresh connections until each worker has answered it; check every answer."""
+
+    def ask(request_id: str) -> None:
+        check(http.get(path, headers={"X-Request-ID": request_id}))
+
+    assert len(until_every_worker(log, ask)) == WORKERS, path
+
+
 def log_in(http: httpx.Client) -> str:
     token = csrf_in(http.get("/admin/login").text)
     form = {"username": "deployer", "password": PASSWORD, "csrf_token": token, "next": "/admin"}
@@ -97,16 +110,32 @@ def test_login_and_edit_through_several_workers(deploy_database: str, tmp_path: 
                 assert validate.status_code == 200, validate.text
 
             assert len(until_every_worker(log, session_and_csrf)) == WORKERS
+            # Every worker renders (and caches) the public pages before the edit.
+            before = {path: http.get(path).headers["etag"] for path in PUBLIC}
+            for path in PUBLIC:
+                every_worker_answers(log, http, path, shows_revision(1))
 
             saved = http.post("/admin/countries/dk/commitments",
-                              data=commitment(csrf, "Deployment journey pledge"))
+                              data=commitment(csrf, PLEDGE))
             assert saved.status_code == 303, saved.text
 
-            def sees_the_change(request_id: str) -> None:
-                headers = {"X-Request-ID": request_id}
-                api = http.get("/api/countries/dk", headers=headers).json()
-                assert api["stance"] == "troops" and api["revision"] == 2
-                page = http.get("/countries/dk", headers=headers)
-                assert "Deployment journey pledge" in page.text
+            for path in PUBLIC:
+                every_worker_answers(log, http, path, shows_revision(2))
+                stale = http.get(path, headers={"If-None-Match": before[path]})
+                assert stale.status_code == 200 and stale.headers["etag"] != before[path]
+    logged = log.read_text() + log.with_suffix(".stdout").read_text()
+    assert PASSWORD not in logged and env["SECRET_KEY"] not in logged
 
-            assert len(until_every_worker(log, sees_the_change)) == WORKERS
+
+def shows_revision(revision: int) -> Callable[[httpx.Response], None]:
+    """A check that an answer shows the dataset at `revision` (2 adds the journey's pledge)."""
+
+    def check(response: httpx.Response) -> None:
+        assert response.status_code == 200
+        assert (PLEDGE in response.text) is (revision == 2)
+        if response.headers["content-type"].startswith("application/json"):
+            assert response.json()["revision"] == revision
+        else:
+            assert f"Dataset revision {revision}," in response.text
+
+    return check

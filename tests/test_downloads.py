@@ -126,3 +126,35 @@ def test_data_page_links_the_downloads_and_the_codebook(client: TestClient) -> N
         or "&lt;iframe src=\"http://127.0.0.1:8000/embed/map\"" in page
     twin = client.get("/data.json").json()
     assert twin["downloads"]["zip"] == "/data/coalition-tracker.zip?rev=1"
+
+
+def test_a_dated_data_page_links_downloads_of_that_date(client: TestClient) -> None:
+    page = client.get("/data", params=EARLY).text
+    link = re.search(r'href="(/data/coalition-tracker\.zip\?[^"]+)"', page)
+    assert link and "Stances as of 2025-12-31" in page
+    archive = zipfile.ZipFile(io.BytesIO(client.get(link.group(1).replace("&amp;", "&")).content))
+    rows = csv_rows(_files(archive)["countries.csv"])
+    api = client.get("/api/countries", params=EARLY).json()["countries"]
+    assert {r["as_of"] for r in rows} == {"2025-12-31"}
+    assert {r["code"]: r["stance"] for r in rows} == {c["code"]: c["stance"] for c in api}
+    downloads = client.get("/data.json", params=EARLY).json()["downloads"]
+    assert downloads["json"] == "/data/coalition-tracker.json?as_of=2025-12-31&rev=1"
+
+
+def _linked(page: str, path: str) -> str:
+    """The address of the page's link to `path` (with its query), unescaped."""
+    link = re.search(rf'href="({re.escape(path)}(?:\?[^"]*)?)"', page)
+    assert link, path
+    return link.group(1).replace("&amp;", "&")
+
+
+def test_list_pages_link_their_twins_for_the_view_shown(client: TestClient) -> None:
+    page = client.get("/", params={**VIEW, "rev": "1"}).text
+    shown = re.findall(r'<tr data-code="([A-Z]{2})"', page)
+    csv_twin = csv_rows(client.get(_linked(page, "/countries.csv")).text)
+    json_twin = client.get(_linked(page, "/index.json")).json()["countries"]
+    assert [r["code"] for r in csv_twin] == [c["code"] for c in json_twin] == shown
+    assert {r["as_of"] for r in csv_twin} == {VIEW["as_of"]}
+    sources = client.get("/sources").text
+    assert csv_rows(client.get(_linked(sources, "/sources.csv")).text)
+    assert client.get(_linked(sources, "/sources.json")).json()["sources"]

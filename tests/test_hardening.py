@@ -15,7 +15,8 @@ from app.web.limits import FixedWindowCounter, bucket_for
 from tests.support.ops import logged_server, publish_change
 
 ClientFactory = Callable[..., TestClient]
-PATHS = ["/api/countries", "/api/countries/zz", "/healthz", "/static/css/app.css", "/nowhere"]
+PATHS = ["/", "/countries/fr", "/admin/login", "/api/countries", "/api/countries/zz", "/healthz",
+         "/static/css/app.css", "/nowhere"]
 
 
 def directives(csp: str) -> dict[str, str]:
@@ -143,7 +144,8 @@ def test_json_and_html_are_gzipped_for_clients_that_accept_it(client: TestClient
         assert int(zipped.headers["content-length"]) < len(plain.content)
 
 
-@pytest.mark.parametrize("path", ["/api/countries", "/api/countries/fr", "/docs"])
+@pytest.mark.parametrize("path", ["/", "/countries/fr", "/sources", "/api/countries",
+                                  "/api/countries/fr", "/docs"])
 def test_unchanged_answers_are_304_with_no_body(client: TestClient, path: str) -> None:
     first = client.get(path)
     etag = first.headers["etag"]
@@ -155,10 +157,12 @@ def test_unchanged_answers_are_304_with_no_body(client: TestClient, path: str) -
     assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
 
 
-def test_a_saved_change_invalidates_the_etag(client: TestClient, db: Session) -> None:
-    before = client.get("/api/countries/fr")
+@pytest.mark.parametrize("path", ["/countries/fr", "/api/countries/fr"])
+def test_a_saved_change_invalidates_the_etag(client: TestClient, db: Session, path: str) -> None:
+    before = client.get(path)
+    assert client.get(path, headers={"If-None-Match": before.headers["etag"]}).status_code == 304
     publish_change(db, country_code="FR", summary="A new logistics pledge")
-    after = client.get("/api/countries/fr", headers={"If-None-Match": before.headers["etag"]})
+    after = client.get(path, headers={"If-None-Match": before.headers["etag"]})
     assert after.status_code == 200
     assert after.headers["etag"] != before.headers["etag"]
     assert "A new logistics pledge" in after.text
@@ -169,3 +173,13 @@ def test_gzip_body_decompresses_to_the_page(client: TestClient) -> None:
     with client.stream("GET", "/api/countries", headers={"Accept-Encoding": "gzip"}) as stream:
         compressed = b"".join(stream.iter_raw())
     assert gzip.decompress(compressed) == raw.content
+
+
+@pytest.mark.parametrize("path", ["/", "/countries/fr", "/api/countries", "/healthz"])
+def test_head_answers_like_get_without_a_body(client: TestClient, path: str) -> None:
+    get = client.get(path)
+    head = client.head(path)
+    assert head.status_code == 200 == get.status_code
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers.get("etag") == get.headers.get("etag")

@@ -3,7 +3,7 @@
 import gzip
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from app.config import PROJECT_ROOT
 from app.db import get_engine
-from app.models import Commitment, Stance
+from app.models import Commitment, Role, Source, Stance
 from app.palette import contrast_ratio
 from app.routes.cached import accepts_gzip
 from app.services.dataset import publish_revision
@@ -172,6 +172,27 @@ def test_country_page_shows_stance_timeline_and_citations(client: TestClient) ->
     assert html.index("6 January 2026") < html.index("17 August 2025")
 
 
+def test_citation_shows_speaker_outlet_date_and_a_link_when_the_source_has_one(
+    client: TestClient, db: Session
+) -> None:
+    citations = [cit for c in client.get("/api/countries/fr").json()["commitments"]
+                 for cit in c["citations"]]
+    spoken = next(cit for cit in citations if cit["speaker"])
+    with_outlet = next(cit for cit in citations if cit["source"]["outlet"])
+    html = client.get("/countries/fr").text
+    assert f'<span class="speaker">{spoken["speaker"]}</span>' in html
+    assert f"</cite>, {with_outlet['source']['outlet']}" in html
+    source = db.get(Source, with_outlet["source"]["id"])
+    assert source is not None and source.url is None
+    source.url, source.published = "https://example.org/a?b=1&c=2", date(2025, 8, 18)
+    db.add(source)
+    publish_revision(session=db, summary="add a link", user_id=None, events=[])
+    db.commit()
+    html = client.get("/countries/fr").text
+    assert (f'<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer">'
+            f'{source.title}</a>, {source.outlet}, <time datetime="2025-08-18">') in html
+
+
 def test_country_page_has_share_metadata(client: TestClient) -> None:
     html = client.get("/countries/fr").text
     base = "http://127.0.0.1:8000"
@@ -248,6 +269,19 @@ def test_about_page_is_the_codebook(client: TestClient) -> None:
         assert words in html
     for stance in Stance:
         assert f'class="badge badge-{stance.value}"' in html
+
+
+def test_about_json_twin_holds_the_codebook_the_page_shows(client: TestClient) -> None:
+    body = client.get("/about.json").json()
+    html = client.get("/about").text.replace("&#39;", "'")
+    assert [entry["key"] for entry in body["stances"]] == [stance.value for stance in Stance]
+    assert [entry["key"] for entry in body["roles"]] == [role.value for role in Role]
+    for entry in body["stances"]:
+        assert (f'<dt><span class="badge badge-{entry["key"]}">{entry["label"]}</span></dt>\n'
+                f'    <dd>{entry["meaning"]}</dd>') in html
+    for entry in body["roles"]:
+        assert f'<dt>{entry["label"]}</dt><dd>{entry["meaning"]}</dd>' in html
+    assert body["derivation"] in html and body["revision"] == 1
 
 
 # --- every page: no inline script, nothing from outside, gzip --------------------------------

@@ -4,6 +4,7 @@ on the API, the dashboard, the country page and in the downloads; the latest sho
 import io
 import re
 import zipfile
+from datetime import datetime
 
 from fastapi.testclient import TestClient
 
@@ -17,10 +18,11 @@ def _dashboard_stance(client: TestClient, code: str, **params: int) -> str:
     return match.group(1)
 
 
-def _country_page_stance(client: TestClient, code: str, **params: int) -> str:
-    page = client.get(f"/countries/{code.lower()}", params=params)
+def _badge_stance(client: TestClient, path: str, after: str, **params: int) -> str:
+    """The stance of the first badge after the element of class `after` on the page at `path`."""
+    page = client.get(path, params=params)
     assert page.status_code == 200
-    match = re.search(r'class="stance-line">.*?badge-(\w+)', page.text, re.S)
+    match = re.search(rf'class="{after}">.*?badge-(\w+)', page.text, re.S)
     assert match
     return match.group(1)
 
@@ -45,13 +47,16 @@ def _stances(client: TestClient, code: str, **params: int) -> dict[str, str]:
         "dashboard": _dashboard_stance(client, code, **params),
         "dashboard json": next(c["stance"] for c in client.get("/index.json", params=params)
                                .json()["countries"] if c["code"] == code),
-        "country page": _country_page_stance(client, code, **params),
+        "country page": _badge_stance(client, f"/countries/{code.lower()}", "stance-line",
+                                      **params),
         "country json": client.get(f"/countries/{code.lower()}.json", params=params)
         .json()["stance"],
         "dashboard csv": next(r["stance"] for r in csv_rows(
             client.get("/countries.csv", params=params).text) if r["code"] == code),
         "zip": _zip_stance(client, code, **params),
         "json download": next(r["stance"] for r in full["countries"] if r["code"] == code),
+        "embed": _badge_stance(client, f"/embed/countries/{code.lower()}", "embed-title",
+                               **params),
     }
 
 
@@ -92,6 +97,12 @@ def test_revisions_list_and_json_twin(client: TestClient, poland_retracted: Edit
     page = client.get("/revisions").text
     assert 'href="/?rev=1"' in page and 'href="/?rev=2"' in page
     assert body["revisions"][0]["summary"] in page
+    assert 'href="/revisions.csv"' in page and 'href="/revisions.json"' in page
+    rows = csv_rows(client.get("/revisions.csv").text)
+    assert [(int(r["number"]), r["summary"], r["url"]) for r in rows] == [
+        (r["number"], r["summary"], r["url"]) for r in body["revisions"]]
+    assert [datetime.fromisoformat(r["published_at"]) for r in rows] == [
+        datetime.fromisoformat(r["published_at"]) for r in body["revisions"]]
 
 
 def test_pages_show_a_cite_line_with_revision_and_pinned_url(client: TestClient,

@@ -88,8 +88,11 @@ def test_a_script_quote_is_escaped_on_every_public_page(curator: Curator) -> Non
                    summary=f"Summary {EVIL}", date="2026-01-05")
     source_id = curator.client.get("/api/countries/dk").json()["commitments"][0][
         "citations"][0]["source"]["id"]
+    retract_with_reason(curator, "fr", f"Reason {EVIL}")
     pages = ["/countries/dk", f"/sources/{source_id}", "/changes?from=2026-01-01&to=2026-01-10",
-             "/countries/dk/history", "/changes.atom", "/countries/dk/history.atom", "/"]
+             "/countries/dk/history", "/changes.atom", "/countries/dk/history.atom", "/",
+             "/sources", "/revisions", "/embed/countries/dk", "/embed/map", "/countries/fr",
+             "/countries/fr/history", "/countries/fr/history.atom"]
     for path in pages:
         response = curator.client.get(path)
         assert response.status_code == 200, path
@@ -99,6 +102,22 @@ def test_a_script_quote_is_escaped_on_every_public_page(curator: Curator) -> Non
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in curator.client.get(path).text, path
     assert curator.client.get("/api/countries/dk").json()["commitments"][0][
         "citations"][0]["quote"] == EVIL
+    assert "Reason &lt;script&gt;" in curator.client.get("/revisions").text
+
+
+def retract_with_reason(curator: Curator, code: str, reason: str) -> None:
+    commitment = curator.client.get(f"/api/countries/{code}").json()["commitments"][0]
+    response = curator.client.post(f"/admin/commitments/{commitment['id']}/retract",
+                                   data={"csrf_token": curator.csrf, "version": "1",
+                                         "reason": reason}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def test_the_trail_shows_a_citation_as_readable_text(curator: Curator) -> None:
+    add_commitment(curator, quote='Danish troops "will go"', speaker="The minister")
+    page = curator.client.get("/countries/dk/history").text
+    assert "“Danish troops &#34;will go&#34;” — The minister" in page
+    assert '<a href="/sources/1">source 1</a>' in page and "\\u00" not in page
 
 
 def test_public_history_does_not_vary_with_login(curator: Curator, client: TestClient) -> None:

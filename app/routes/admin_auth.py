@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from app.db import SessionDep
 from app.models import User
@@ -25,7 +25,7 @@ from app.security import (
     set_session_cookie,
 )
 from app.services.auth import active_user, log_in
-from app.templating import page_response
+from app.templating import is_htmx, page_response
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -71,14 +71,42 @@ def curator_page(request: Request, session: SessionDep) -> Curator:
     return curator
 
 
+class WriteRefused(Exception):
+    """A write without a live session or a valid CSRF token. API and HTMX clients get JSON; a
+    browser form gets a page that keeps everything the curator typed (nothing is lost)."""
+
+    def __init__(self, status: int, detail: str, form: dict[str, str]) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.form = status, detail, form
+
+
 def curator_write(request: Request, session: SessionDep, form: FormDep) -> Curator:
     curator = _curator(request, session)
     if curator is None:
-        raise HTTPException(401, detail="Log in first: this action needs a curator session.")
+        raise WriteRefused(401, "Log in first: this action needs a curator session.", form)
     token = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
     if not csrf_matches(curator.session, token):
-        raise HTTPException(403, detail="Missing or invalid CSRF token: reload the form.")
+        raise WriteRefused(403, "Missing or invalid CSRF token: reload the form.", form)
     return curator
+
+
+NOT_KEPT = {CSRF_FIELD, "password", "version"}
+
+
+def wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "") and not is_htmx(request)
+
+
+async def write_refused(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, WriteRefused) or not wants_html(request):
+        detail = exc.detail if isinstance(exc, WriteRefused) else "Refused."
+        status = exc.status if isinstance(exc, WriteRefused) else 403
+        return JSONResponse({"detail": detail}, status)
+    kept = {k: v for k, v in exc.form.items() if k not in NOT_KEPT and v.strip()}
+    referer = request.headers.get("referer", "")
+    context = {"detail": exc.detail, "kept": kept,
+               "login": f"/admin/login?next={quote(safe_next(urlsplit(referer).path), safe='')}"}
+    return admin_response(request, "admin/refused.html", context, status_code=exc.status)
 
 
 CuratorPage = Annotated[Curator, Depends(curator_page)]

@@ -3,6 +3,7 @@ API lists, and the list of citable revisions. Every answer honours `?rev=N` and 
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -19,6 +20,7 @@ from app.services.export import (
     countries_table,
     full_json,
     full_tables,
+    revisions_table,
     sources_table,
     to_csv,
     zip_bytes,
@@ -71,13 +73,19 @@ def _full_tables(dataset: Dataset, as_of: date) -> list[Table]:
     return full_tables(dataset=dataset, countries=countries, as_of=as_of)
 
 
+def _pinned_query(dataset: Dataset, as_of: date | None) -> str:
+    """The query of the download links: this revision, and the asked date when there is one."""
+    pairs = [("as_of", as_of.isoformat())] if as_of else []
+    return "?" + urlencode([*pairs, ("rev", str(dataset.revision))])
+
+
 @router.get("/data", response_class=HTMLResponse, include_in_schema=False)
 def data_page(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> HTMLResponse:
     day = resolve_as_of(as_of)
     tables = _full_tables(dataset, day)
     context = {"dataset": dataset, "as_of": day, "tables": tables,
                "cite": cite_as(dataset=dataset, url=pinned_request_url(request, dataset)),
-               "rev_query": f"?rev={dataset.revision}"}
+               "pinned_query": _pinned_query(dataset, as_of)}
     return page_response(request, "data.html", context, block="downloads")
 
 
@@ -85,12 +93,12 @@ def data_page(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) ->
 def data_page_json(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None
                    ) -> dict[str, Any]:
     day = resolve_as_of(as_of)
-    rev = f"?rev={dataset.revision}"
+    query = _pinned_query(dataset, as_of)
     return {
         "revision": dataset.revision, "as_of": day,
         "cite_as": cite_as(dataset=dataset, url=pinned_request_url(request, dataset)),
-        "downloads": {"zip": f"/data/{DATASET_NAME}.zip{rev}",
-                      "json": f"/data/{DATASET_NAME}.json{rev}"},
+        "downloads": {"zip": f"/data/{DATASET_NAME}.zip{query}",
+                      "json": f"/data/{DATASET_NAME}.json{query}"},
         "codebook": codebook(_full_tables(dataset, day)),
     }
 
@@ -148,6 +156,14 @@ def revisions_page(
     request: Request, context: Annotated[dict[str, Any], Depends(_revision_context)]
 ) -> HTMLResponse:
     return page_response(request, "revisions.html", context, block="revisions")
+
+
+@router.get("/revisions.csv", response_class=Response, include_in_schema=False)
+def revisions_csv(
+    context: Annotated[dict[str, Any], Depends(_revision_context)]
+) -> Response:
+    table = revisions_table(revisions=context["revisions"])
+    return download(to_csv(table), media_type=CSV_TYPE, filename=f"{table.name}.csv")
 
 
 @router.get("/revisions.json")

@@ -18,7 +18,7 @@ from app.models import Stance
 from app.routes.cached import JSON, plain, serve, wants_fragment
 from app.routes.deps import resolve_as_of
 from app.services.pagecache import Rendered
-from app.services.pageviews import country_page, dashboard, find_country_code
+from app.services.pageviews import codebook, country_page, dashboard, find_country_code
 from app.services.records import Dataset
 from app.services.sources import SourceSummary, get_source, list_sources
 from app.templating import render
@@ -95,13 +95,6 @@ def page_context(dataset: Dataset, path: str, query: str = "") -> dict[str, Any]
     scope = {"type": "http", "method": "GET", "path": path, "headers": [],
              "query_string": query.lstrip("?").encode()}
     return {"dataset": dataset, "request": Request(scope)}
-
-
-def _html(template: str, path: str) -> Callable[[Dataset], Rendered]:
-    def render_page(dataset: Dataset) -> Rendered:
-        return Rendered(render(template, page_context(dataset, path)))
-
-    return render_page
 
 
 def _day_key(as_of: date | None) -> date:
@@ -273,6 +266,22 @@ async def source_page(request: Request, source_id: int) -> Response:
     return _serveplain(request, _source_renderer(source_id, json=False))
 
 
+def _about_renderer(*, json: bool) -> Callable[[Dataset], Rendered]:
+    def render_page(dataset: Dataset) -> Rendered:
+        book = codebook(dataset=dataset)
+        if json:
+            return Rendered(book.model_dump_json(), JSON)
+        return Rendered(render("about.html", {"codebook": book,
+                                              **page_context(dataset, "/about")}))
+
+    return render_page
+
+
+@router.get("/about.json")
+async def about_json(request: Request) -> Response:
+    return _serveplain(request, _about_renderer(json=True))
+
+
 @router.get("/about")
 async def about_page(request: Request) -> Response:
-    return _serveplain(request, _html("about.html", "/about"))
+    return _serveplain(request, _about_renderer(json=False))

@@ -53,13 +53,11 @@ def _long_date(day: date | None) -> str:
     return f"{day.day} {day:%B %Y}" if day else "none recorded"
 
 
-def _footer(dataset: Dataset, as_of: date) -> list[dict[str, Any]]:
+def _footer(dataset: Dataset) -> list[dict[str, Any]]:
+    """The revision, not the day: a card whose data did not change keeps its cached image."""
     published = dataset.published_at.strftime("%Y-%m-%d")
-    return [
-        _text(f"As of {_long_date(as_of)}", y=0.16, size=20, colour=MUTED),
-        _text(f"Dataset revision {dataset.revision} (published {published})", y=0.10, size=20,
-              colour=MUTED),
-    ]
+    return [_text(f"Dataset revision {dataset.revision} (published {published})", y=0.10,
+                  size=20, colour=MUTED)]
 
 
 def _card(map_figure: dict[str, Any], annotations: list[dict[str, Any]]) -> dict[str, Any]:
@@ -93,7 +91,7 @@ def country_card(*, dataset: Dataset, code: str, as_of: date) -> dict[str, Any] 
     chosen = next((c for c in data.in_view + data.outside if c.code == code.upper()), None)
     if chosen is None:
         return None
-    words = _country_words(chosen) + _footer(dataset, as_of)
+    words = _country_words(chosen) + _footer(dataset)
     return _card(locator_figure(data=data, code=chosen.code, height=HEIGHT), words)
 
 
@@ -110,7 +108,7 @@ def dashboard_card(*, dataset: Dataset, as_of: date) -> dict[str, Any]:
     words = [_header(), _text("<b>Where countries stand</b><br><b>on security guarantees</b>"
                               "<br><b>for Ukraine</b>", y=0.86, size=30)]
     return _card(figure(data=data, height=HEIGHT), words + _legend_lines(data)
-                 + _footer(dataset, as_of))
+                 + _footer(dataset))
 
 
 def card_path(*, dataset: Dataset, name: str, card: dict[str, Any]) -> Path:

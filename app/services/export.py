@@ -15,6 +15,7 @@ from typing import Any
 from app.models import Stance
 from app.services.countries import CountrySummary
 from app.services.records import CommitmentRecord, Dataset
+from app.services.revisions import RevisionSummary
 from app.services.sources import SourceSummary, list_sources
 
 DATASET_NAME = "coalition-tracker"
@@ -96,6 +97,24 @@ SOURCE_COLUMNS = _columns(
     ("note", "Editors' note on the source (for example how its date was established)"),
     ("claim_count", "Number of quotes from this source in the dataset (citations and mentions)"),
 )
+
+
+REVISION_COLUMNS = _columns(
+    ("number", "Revision number; `?rev=N` on any address shows exactly this revision"),
+    ("published_at", "When the revision was published (UTC, ISO 8601)"),
+    ("summary", "What changed, in words"),
+    ("url", "Path of the dashboard at this revision (prefix it with the site's address)"),
+)
+
+
+def revisions_table(*, revisions: Sequence[RevisionSummary]) -> Table:
+    """The published revisions, as the revisions page lists them (newest first)."""
+    return Table(
+        name="revisions",
+        description="Every published revision of the dataset, newest first.",
+        columns=REVISION_COLUMNS,
+        rows=tuple((r.number, r.published_at, r.summary, r.url) for r in revisions),
+    )
 
 
 def countries_table(*, rows: Sequence[CountrySummary], as_of: date) -> Table:

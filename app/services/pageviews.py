@@ -22,6 +22,61 @@ ROLE_LABELS: dict[str, str] = {
     Role.non_member: "Not a member",
 }
 
+STANCE_MEANINGS: dict[Stance, str] = {
+    Stance.troops: "The country has said it will contribute troops to a force in or for Ukraine "
+                   "(possibly under conditions).",
+    Stance.logistics: "The country offers support short of troops: logistics, training, air or "
+                      "naval support, bases, intelligence, equipment.",
+    Stance.political_only: "The country supports the guarantees politically but has committed "
+                           "no troops and no material support.",
+    Stance.opposed: "The country has said it opposes or will not take part in the guarantees.",
+    Stance.undeclared: "No commitment is recorded for the country on that date. Countries a "
+                       "source names without a position are listed as undeclared, with the "
+                       "mention that names them.",
+}
+ROLE_MEANINGS: dict[Role, str] = {
+    Role.member: "A country taking part in the coalition’s meetings.",
+    Role.host: "Ukraine, where the guarantees would apply; marked on the map, not counted under "
+               "a stance.",
+    Role.partner: "A country outside the core coalition whose contribution is discussed (for "
+                  "example the United States or Australia).",
+    Role.non_member: "A country outside the coalition, listed because sources report its "
+                     "position.",
+}
+DERIVATION = (
+    "A country’s stance on a date D is the kind of its latest commitment dated on or before D "
+    "that has not been retracted. Several commitments on the same date are ordered by when they "
+    "were recorded: the one recorded last wins. A month-precision date counts from the first day "
+    "of its month. With no such commitment the stance is “undeclared”. The current stance is the "
+    "stance today."
+)
+
+
+class CodebookEntry(BaseModel):
+    key: str
+    label: str
+    meaning: str
+
+
+class Codebook(BaseModel):
+    """What /about explains, as data: its JSON twin is /about.json."""
+
+    revision: int
+    stances: list[CodebookEntry]
+    roles: list[CodebookEntry]
+    derivation: str
+
+
+def codebook(*, dataset: Dataset) -> Codebook:
+    return Codebook(
+        revision=dataset.revision,
+        stances=[CodebookEntry(key=stance.value, label=STANCE_LABELS[stance], meaning=meaning)
+                 for stance, meaning in STANCE_MEANINGS.items()],
+        roles=[CodebookEntry(key=role.value, label=ROLE_LABELS[role], meaning=meaning)
+               for role, meaning in ROLE_MEANINGS.items()],
+        derivation=DERIVATION,
+    )
+
 
 class DashboardView(BaseModel):
     revision: int

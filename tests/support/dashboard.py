@@ -32,11 +32,18 @@ def drawn_fills(page: Page, selector: str = "#map") -> dict[str, str]:
     return {shape["loc"]: shape["fill"] for shape in shapes}
 
 
-def click_on_map(page: Page, lon: float, lat: float, selector: str = "#map") -> None:
-    """Move the mouse to a longitude/latitude on the map (so Plotly sees the hover), then click."""
+def hover_on_map(
+    page: Page, lon: float, lat: float, selector: str = "#map"
+) -> tuple[float, float]:
+    """Move the mouse to a longitude/latitude on the map; the screen point it moved to."""
     x, y = page.evaluate(SCREEN_POINT, [selector, lon, lat])
     page.mouse.move(x, y)
-    page.mouse.click(x, y)
+    return x, y
+
+
+def click_on_map(page: Page, lon: float, lat: float, selector: str = "#map") -> None:
+    """Hover a longitude/latitude on the map (so Plotly sees the point), then click there."""
+    page.mouse.click(*hover_on_map(page, lon, lat, selector))
 
 
 def rgb(hex_colour: str) -> str:

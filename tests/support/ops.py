@@ -131,7 +131,9 @@ def image_environment() -> dict[str, str]:
     env: dict[str, str] = {}
     for line in dockerfile_stages()[-1]:
         if line.startswith("ENV "):
-            env.update(pair.split("=", 1) for pair in shlex.split(line.removeprefix("ENV ")))
+            for pair in shlex.split(line.removeprefix("ENV ")):
+                name, _, value = pair.partition("=")
+                env[name] = value
     return env
 
 
