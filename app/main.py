@@ -9,6 +9,7 @@ from app.config import PROJECT_ROOT, get_settings
 from app.routes import (
     admin,
     admin_auth,
+    admin_citations,
     admin_sources,
     api,
     cards,
@@ -48,6 +49,7 @@ def create_app() -> FastAPI:
     app.include_router(admin_auth.router)
     app.include_router(admin.router)
     app.include_router(admin_sources.router)
+    app.include_router(admin_citations.router)
     return app
 
 

@@ -115,6 +115,8 @@ class User(SQLModel, table=True):
     role: str = Field(default="curator", max_length=20)
     is_active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    sessions_valid_after: datetime | None = Field(
+        default=None, description="Sessions issued before this are refused (set on logout)")
 
 
 class LoginAttempt(SQLModel, table=True):

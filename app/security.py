@@ -2,13 +2,15 @@
 
 The session cookie is signed with SECRET_KEY (itsdangerous), HttpOnly, SameSite=Lax, Secure when
 the request came over HTTPS. It holds the user id, the time it was issued (expiry is checked here,
-on the server, not left to the browser) and the session's CSRF token. Anonymous visitors of the
+on the server, not left to the browser; logging out refuses every session of the user issued
+before it, copies of the cookie included) and the session's CSRF token. Anonymous visitors of the
 login form get a session without a user so the login form carries a CSRF token too.
 """
 
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -41,11 +43,14 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 class SessionData:
     user_id: int | None
     csrf: str
-    issued_at: int
+    issued_at: float  # seconds since the epoch, with a fraction
 
     def is_expired(self, *, now: float | None = None) -> bool:
         age = (now if now is not None else time.time()) - self.issued_at
         return age > get_settings().session_max_age or age < -60
+
+    def issued_before(self, moment: datetime | None) -> bool:
+        return moment is not None and self.issued_at < moment.timestamp()
 
 
 def _serializer() -> URLSafeSerializer:
@@ -56,7 +61,7 @@ def _serializer() -> URLSafeSerializer:
 
 
 def new_session(user_id: int | None) -> SessionData:
-    return SessionData(user_id=user_id, csrf=secrets.token_urlsafe(32), issued_at=int(time.time()))
+    return SessionData(user_id=user_id, csrf=secrets.token_urlsafe(32), issued_at=time.time())
 
 
 def encode_session(data: SessionData) -> str:
@@ -69,7 +74,7 @@ def decode_session(cookie: str | None) -> SessionData | None:
         return None
     try:
         user_id, csrf, issued_at = _serializer().loads(cookie)
-        data = SessionData(user_id=user_id, csrf=str(csrf), issued_at=int(issued_at))
+        data = SessionData(user_id=user_id, csrf=str(csrf), issued_at=float(issued_at))
     except (BadSignature, TypeError, ValueError):
         return None
     return None if data.is_expired() else data

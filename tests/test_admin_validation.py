@@ -2,26 +2,19 @@
 the same messages come back field by field from the HTMX validate endpoints."""
 
 from datetime import date, timedelta
-from html import unescape
 
 import pytest
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, Source
 from app.services.validation import ISO_ALPHA2, check_quote, message
-from tests.support.admin import Curator
+from tests.support.admin import Curator, field_error
 
 
 def commitment_form(curator: Curator, **fields: str) -> dict[str, str]:
     return {"csrf_token": curator.csrf, "version": "1", "kind": "logistics",
             "date": "2026-01-10", "summary": "Typed summary", "source_id": "1",
             "quote": "A typed quote", **fields}
-
-
-def field_error(html: str, form: str, field: str) -> str:
-    marker = f'id="{form}-{field}-error" aria-live="polite">'
-    start = html.index(marker) + len(marker)
-    return unescape(html[start:html.index("</span>", start)])
 
 
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()

@@ -192,6 +192,22 @@ def test_logout_ends_the_session(curator: Curator) -> None:
     assert curator.client.get("/admin", follow_redirects=False).status_code == 303
 
 
+def test_a_cookie_copied_before_logout_is_refused_after_it(curator: Curator, client: TestClient,
+                                                          db: Session) -> None:
+    copied = client.cookies[COOKIE_NAME]
+    with TestClient(client.app) as thief:
+        replace_cookie(thief, copied)
+        assert thief.get("/admin", follow_redirects=False).status_code == 200
+        client.post("/admin/logout", data={"csrf_token": curator.csrf})
+        assert thief.get("/admin", follow_redirects=False).status_code == 303
+        write = thief.post("/admin/commitments/1/retract",
+                           data={"reason": "x", "version": "1", "csrf_token": curator.csrf})
+        assert write.status_code == 401
+    assert db.exec(select(User)).one().sessions_valid_after is not None
+    again = log_in(client, curator.username)  # a session issued after the logout is fine
+    assert again.client.get("/admin", follow_redirects=False).status_code == 200
+
+
 def test_admin_pages_are_never_cached(curator: Curator) -> None:
     response = curator.client.get("/admin/countries/fr")
     assert response.headers["cache-control"] == "no-store"

@@ -163,3 +163,14 @@ def test_preview_images_use_the_configured_public_address(
         monkeypatch.undo()
         get_settings.cache_clear()
     assert image == "https://tracker.example.org/cards/countries/fr.png"
+
+
+def test_a_link_pinned_to_a_revision_previews_that_revisions_card(client: TestClient) -> None:
+    base = get_settings().public_base_url
+    for page, card in (("/countries/pl?rev=1", "/cards/countries/pl.png?rev=1"),
+                       ("/?rev=1", "/cards/dashboard.png?rev=1")):
+        image = _preview_image(client.get(page).text)
+        assert image == base + card
+        response = client.get(image.removeprefix(base))
+        assert response.status_code == 200 and png_size(response.content) == (1200, 630)
+    assert client.get("/cards/countries/pl.png?rev=99").status_code == 404

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET  # noqa: S405 - parses our own feed in a test
 
 from fastapi.testclient import TestClient
 
+from app.config import get_settings
 from tests.support.admin import Curator
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -118,6 +119,21 @@ def test_the_trail_shows_a_citation_as_readable_text(curator: Curator) -> None:
     page = curator.client.get("/countries/dk/history").text
     assert "“Danish troops &#34;will go&#34;” — The minister" in page
     assert '<a href="/sources/1">source 1</a>' in page and "\\u00" not in page
+
+
+def test_the_atom_feeds_show_a_citation_as_readable_escaped_text(curator: Curator) -> None:
+    add_commitment(curator, quote='Danish troops "will go" <b>now</b>', speaker="The minister")
+    expected = "\u201cDanish troops \"will go\" <b>now</b>\u201d \u2014 The minister, source 1"
+    for path in ["/changes.atom", "/countries/dk/history.atom"]:
+        raw = curator.client.get(path).text
+        assert "<b>now</b>" not in raw and "&lt;b&gt;now&lt;/b&gt;" in raw, path
+        root = ET.fromstring(raw)  # noqa: S314 - our own feed
+        content = root.find(f"{ATOM}entry/{ATOM}content")
+        assert content is not None and content.get("type") == "text"
+        lines = (content.text or "").splitlines()
+        citations = lines[lines.index("citations: (empty) -> ") + 1]
+        assert citations == f"  - {expected} ({get_settings().public_base_url}/sources/1)", path
+        assert '{"' not in (content.text or "") and "\\u" not in raw, path
 
 
 def test_public_history_does_not_vary_with_login(curator: Curator, client: TestClient) -> None:

@@ -1,4 +1,5 @@
-"""Curators' pages: countries, their commitments (add, correct, retract) and sources.
+"""Curators' pages: countries, their commitments (add, correct, retract) and sources; the
+citations of a commitment are saved by app/routes/admin_citations.py.
 
 Every form re-renders with a message at each field and every typed value on error (422); a save
 built on a stale version answers the conflict page (409) showing what others saved since, with the
@@ -20,7 +21,7 @@ from app.services import editing
 from app.services.audit import edit_trail
 from app.services.countries import get_country, list_countries
 from app.services.dataset import dataset_at
-from app.services.records import Dataset
+from app.services.records import CommitmentRecord, Dataset
 from app.services.validation import FieldErrors
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -195,24 +196,61 @@ def validate_commitment(request: Request, session: SessionDep, curator: CuratorW
 # ---- one commitment: correct it, retract it -----------------------------------------------
 
 
-def _commitment_page(request: Request, session: SessionDep, curator: CuratorPage,
-                     commitment_id: int, *, filled: dict[str, FormSpec] | None = None,
-                     status_code: int = 200, block: str | None = None) -> Response:
-    """The commitment's correction and retraction forms; `filled` replaces either."""
+def _citation_url(commitment_id: int, citation_id: int) -> str:
+    return f"/admin/commitments/{commitment_id}/citations/{citation_id}"
+
+
+def citation_form(commitment_id: int, citation_id: int, values: dict[str, str],
+                  errors: FieldErrors | None = None) -> FormSpec:
+    """Correct one citation (forms are named after the citation: a page shows many)."""
+    return form_spec(f"citation-{citation_id}", _citation_url(commitment_id, citation_id),
+                     values, errors, kind="citation_correction")
+
+
+def removal_form(commitment_id: int, citation_id: int, values: dict[str, str],
+                 errors: FieldErrors | None = None) -> FormSpec:
+    return form_spec(f"removal-{citation_id}",
+                     _citation_url(commitment_id, citation_id) + "/remove", values, errors,
+                     kind="citation_removal")
+
+
+def new_citation_form(commitment_id: int, values: dict[str, str],
+                      errors: FieldErrors | None = None) -> FormSpec:
+    return form_spec("add_citation", f"/admin/commitments/{commitment_id}/citations", values,
+                     errors)
+
+
+def _commitment_forms(record: CommitmentRecord, version: int) -> dict[str, FormSpec]:
+    """Every form of a commitment's page, by name, as they are before the curator types."""
+    base = f"/admin/commitments/{record.id}"
+    current = {"version": str(version)}
+    specs = {
+        "correction": form_spec("correction", base,
+                                editing.commitment_values(commitment=record, version=version)),
+        "retract": form_spec("retract", f"{base}/retract", current),
+        "add_citation": new_citation_form(record.id, {**current, "source_id": ""}),
+    }
+    for citation in record.citations:
+        values = editing.citation_values(citation=citation, version=version)
+        specs[f"citation-{citation.id}"] = citation_form(record.id, citation.id, values)
+        specs[f"removal-{citation.id}"] = removal_form(record.id, citation.id, current)
+    return specs
+
+
+def commitment_page(request: Request, session: SessionDep, curator: CuratorPage,
+                    commitment_id: int, *, filled: dict[str, FormSpec] | None = None,
+                    status_code: int = 200, block: str | None = None) -> Response:
+    """The commitment's forms (correct, retract, its citations); `filled` replaces some, by
+    form name."""
     dataset = _dataset(session)
     record = next((c for c in dataset.commitments if c.id == commitment_id), None)
     country = dataset.country(record.country_code) if record else None
     if record is None or country is None:
         raise HTTPException(404, detail=f"No commitment {commitment_id}.")
-    base = f"/admin/commitments/{commitment_id}"
-    values = editing.commitment_values(commitment=record, version=country.version)
     context = {
         "curator": curator, "dataset": dataset, "commitment": record, "country": country,
         "sources": dataset.sources,
-        "correct_form": form_spec("correction", base, values),
-        "retract_form": form_spec("retract", f"{base}/retract",
-                                  {"version": str(country.version)}),
-        **(filled or {}),
+        "specs": {**_commitment_forms(record, country.version), **(filled or {})},
     }
     return admin_response(request, "admin/commitment.html", context, block=block,
                           status_code=status_code)
@@ -221,14 +259,14 @@ def _commitment_page(request: Request, session: SessionDep, curator: CuratorPage
 @router.get("/commitments/{commitment_id}", response_class=HTMLResponse)
 def commitment_admin(request: Request, session: SessionDep, curator: CuratorPage,
                      commitment_id: int) -> Response:
-    return _commitment_page(request, session, curator, commitment_id)
+    return commitment_page(request, session, curator, commitment_id)
 
 
 @router.post("/commitments/{commitment_id}", response_class=HTMLResponse)
 def correct_commitment(request: Request, session: SessionDep, curator: CuratorWrite,
                        commitment_id: int, form: FormDep) -> Response:
     spec = form_spec("correction", f"/admin/commitments/{commitment_id}", form)
-    return _commitment_attempt(
+    return commitment_attempt(
         request, session, curator, commitment_id, spec,
         lambda: editing.correct_commitment(session=session, user=curator.user,
                                            commitment_id=commitment_id, values=form,
@@ -236,15 +274,15 @@ def correct_commitment(request: Request, session: SessionDep, curator: CuratorWr
         lambda: f"/admin/commitments/{commitment_id}")
 
 
-def _commitment_attempt(request: Request, session: SessionDep, curator: CuratorWrite,
-                        commitment_id: int, spec: FormSpec, save: Callable[[], int],
-                        target: Callable[[], str]) -> Response:
-    """Correct or retract: on error the commitment page comes back with this form filled in."""
-    form_key = "correct_form" if spec["name"] == "correction" else "retract_form"
+def commitment_attempt(request: Request, session: SessionDep, curator: CuratorWrite,
+                       commitment_id: int, spec: FormSpec, save: Callable[[], int],
+                       target: Callable[[], str]) -> Response:
+    """A save from the commitment's page: on error the page comes back with this form filled."""
     return attempt_save(
         request, curator, spec,
-        lambda failed, status: _commitment_page(request, session, curator, commitment_id,
-                                                status_code=status, filled={form_key: failed}),
+        lambda failed, status: commitment_page(request, session, curator, commitment_id,
+                                               status_code=status,
+                                               filled={spec["name"]: failed}),
         lambda: then(save(), target()), dataset=_dataset(session))
 
 
@@ -253,15 +291,15 @@ def validate_correction(request: Request, session: SessionDep, curator: CuratorW
                         commitment_id: int, form: FormDep) -> Response:
     errors = editing.correction_errors(values=form, today=today())
     spec = form_spec("correction", f"/admin/commitments/{commitment_id}", form, errors)
-    return _commitment_page(request, session, curator, commitment_id,
-                            filled={"correct_form": spec}, block="correct_form")
+    return commitment_page(request, session, curator, commitment_id,
+                           filled={"correction": spec}, block="correct_form")
 
 
 @router.post("/commitments/{commitment_id}/retract", response_class=HTMLResponse)
 def retract_commitment(request: Request, session: SessionDep, curator: CuratorWrite,
                        commitment_id: int, form: FormDep) -> Response:
     spec = form_spec("retract", f"/admin/commitments/{commitment_id}/retract", form)
-    return _commitment_attempt(
+    return commitment_attempt(
         request, session, curator, commitment_id, spec,
         lambda: editing.retract_commitment(session=session, user=curator.user,
                                            commitment_id=commitment_id, values=form),

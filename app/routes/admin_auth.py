@@ -24,7 +24,7 @@ from app.security import (
     read_session,
     set_session_cookie,
 )
-from app.services.auth import active_user, log_in
+from app.services.auth import end_sessions, log_in, session_user
 from app.templating import is_htmx, page_response
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -55,7 +55,7 @@ FormDep = Annotated[dict[str, str], Depends(submitted_form)]
 
 def _curator(request: Request, session: SessionDep) -> Curator | None:
     data = read_session(request)
-    user = active_user(session=session, user_id=data.user_id if data else None)
+    user = session_user(session=session, data=data)
     return Curator(user=user, session=data) if user is not None and data is not None else None
 
 
@@ -175,7 +175,8 @@ def login(request: Request, session: SessionDep, form: FormDep) -> Response:
 
 
 @router.post("/logout")
-def logout(request: Request, curator: CuratorWrite) -> Response:
+def logout(request: Request, session: SessionDep, curator: CuratorWrite) -> Response:
+    end_sessions(session=session, user=curator.user)
     response = RedirectResponse("/admin/login", status_code=303)
     clear_session_cookie(response, request)
     response.headers.update(NO_STORE)

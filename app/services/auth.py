@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.config import get_settings
 from app.models import LoginAttempt, User, utcnow
-from app.security import hash_password, verify_password
+from app.security import SessionData, hash_password, verify_password
 
 MIN_PASSWORD_LENGTH = 12
 USERNAME_MAX_LENGTH = 100
@@ -55,6 +55,21 @@ def active_user(*, session: Session, user_id: int | None) -> User | None:
         return None
     user = session.get(User, user_id)
     return user if user is not None and user.is_active else None
+
+
+def session_user(*, session: Session, data: SessionData | None) -> User | None:
+    """The active user of a session, unless the user ended their sessions after it was issued."""
+    user = active_user(session=session, user_id=data.user_id if data else None)
+    if user is None or data is None or data.issued_before(user.sessions_valid_after):
+        return None
+    return user
+
+
+def end_sessions(*, session: Session, user: User) -> None:
+    """Refuse every session of the user issued until now (logout: copied cookies too)."""
+    user.sessions_valid_after = utcnow()
+    session.add(user)
+    session.commit()
 
 
 def _recent_failures(session: Session, column: object, value: str, since: datetime) -> int:

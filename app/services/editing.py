@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, func, update
 from sqlmodel import Session, col, select
 
 from app.models import AuditEvent, Citation, Commitment, Country, Source, User, utcnow
@@ -24,13 +24,14 @@ from app.services.audit import (
     to_json,
 )
 from app.services.dataset import publish_revision
-from app.services.records import CommitmentRecord, CountryRecord
+from app.services.records import CitationRecord, CommitmentRecord, CountryRecord
 from app.services.validation import (
     CONDITION_FLAGS,
     NEW_SOURCE,
     TRI_STATE,
     FieldErrors,
     Values,
+    message,
     parse_date,
     text,
     validate_citation,
@@ -73,14 +74,32 @@ def source_for_citation(session: Session, values: Values) -> Source | None:
     return session.get(Source, int(raw)) if raw.isdigit() else None
 
 
-def commitment_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
-    """Every message for the add-commitment form (commitment fields and its citation)."""
+def citation_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
+    """A citation's source (existing or new) and its quote, checked against the source's text."""
     source = source_for_citation(session, values)
     new_text = text(values, "new_source_text") if text(values, "source_id") == NEW_SOURCE else ""
-    errors = validate_commitment_fields(values, today=today)
-    citation = validate_citation(values, today=today, source_known=source is not None,
-                                 source_text=source.text if source else new_text or None)
-    return {**errors, **citation}
+    return validate_citation(values, today=today, source_known=source is not None,
+                             source_text=source.text if source else new_text or None)
+
+
+def commitment_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
+    """Every message for the add-commitment form (commitment fields and its citation)."""
+    return {**validate_commitment_fields(values, today=today),
+            **citation_errors(session=session, values=values, today=today)}
+
+
+def citation_correction_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
+    return {**citation_errors(session=session, values=values, today=today),
+            **validate_reason(values, required=False)}
+
+
+def citation_removal_errors(*, session: Session, citation: Citation,
+                            values: Values) -> FieldErrors:
+    """A reason is required, and a commitment keeps at least one citation."""
+    errors = validate_reason(values, required=True)
+    siblings = session.exec(select(func.count()).select_from(Citation)
+                            .where(Citation.commitment_id == citation.commitment_id)).one()
+    return {**errors, "citation": message("last_citation")} if siblings <= 1 else errors
 
 
 def correction_errors(*, values: Values, today: date) -> FieldErrors:
@@ -195,6 +214,11 @@ def _country(session: Session, code: str) -> Country:
     return country
 
 
+def citation_fields(values: Values) -> dict[str, Any]:
+    return {"quote": (values.get("quote") or "").strip(),
+            "speaker": text(values, "speaker") or None}
+
+
 def _citation_source(session: Session, user: User, values: Values,
                      events: list[AuditEvent]) -> int:
     if text(values, "source_id") != NEW_SOURCE:
@@ -222,8 +246,7 @@ def add_commitment(*, session: Session, user: User, code: str, values: Values,
     session.add(commitment)
     session.flush()
     session.add(Citation(commitment_id=commitment.id or 0, source_id=source_id,
-                         quote=(values.get("quote") or "").strip(),
-                         speaker=text(values, "speaker") or None))
+                         **citation_fields(values)))
     session.flush()
     events.append(_event(user, "commitment.add", "commitment", commitment.id, country_code=code,
                          before=None, after=commitment_snapshot(session, commitment)))
@@ -239,7 +262,10 @@ def _live_commitment(session: Session, commitment_id: int) -> Commitment:
 
 
 def _change_commitment(session: Session, user: User, commitment: Commitment, values: Values,
-                       action: str, apply: Callable[[Commitment], None]) -> int:
+                       action: str, apply: Callable[[Commitment], None], *, what: str,
+                       earlier: list[AuditEvent] | None = None) -> int:
+    """Bump the country's version, apply the change, audit the commitment before -> after
+    (after `earlier` events that `apply` may have added, such as a new source) and publish."""
     code = commitment.country_code
     bump_country(session, code, submitted_version(values))
     before = commitment_snapshot(session, commitment)
@@ -250,9 +276,8 @@ def _change_commitment(session: Session, user: User, commitment: Commitment, val
     reason = text(values, "reason")
     event = _event(user, action, "commitment", commitment.id, country_code=code,
                    before=before, after=commitment_snapshot(session, commitment), reason=reason)
-    verb = action.split(".")[1]
-    return _publish(session, user, f"{code}: commitment {commitment.id} {verb}ed"
-                    + (f" ({reason})" if reason else ""), [event])
+    return _publish(session, user, f"{code}: {what}" + (f" ({reason})" if reason else ""),
+                    [*(earlier or []), event])
 
 
 def correct_commitment(*, session: Session, user: User, commitment_id: int, values: Values,
@@ -266,7 +291,8 @@ def correct_commitment(*, session: Session, user: User, commitment_id: int, valu
         for name, value in commitment_fields(values).items():
             setattr(row, name, value)
 
-    return _change_commitment(session, user, commitment, values, "commitment.correct", apply)
+    return _change_commitment(session, user, commitment, values, "commitment.correct", apply,
+                              what=f"commitment {commitment_id} corrected")
 
 
 def retract_commitment(*, session: Session, user: User, commitment_id: int,
@@ -280,7 +306,70 @@ def retract_commitment(*, session: Session, user: User, commitment_id: int,
         row.retracted_at = utcnow()
         row.retraction_reason = text(values, "reason")
 
-    return _change_commitment(session, user, commitment, values, "commitment.retract", apply)
+    return _change_commitment(session, user, commitment, values, "commitment.retract", apply,
+                              what=f"commitment {commitment_id} retracted")
+
+
+# ---- citations of a commitment ------------------------------------------------------------
+
+
+def _live_citation(session: Session, commitment_id: int,
+                   citation_id: int) -> tuple[Commitment, Citation]:
+    commitment = _live_commitment(session, commitment_id)
+    citation = session.get(Citation, citation_id)
+    if citation is None or citation.commitment_id != commitment.id:
+        raise RecordNotFound(f"No citation {citation_id} of commitment {commitment_id}.")
+    return commitment, citation
+
+
+def _checked(errors: FieldErrors) -> None:
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def add_citation(*, session: Session, user: User, commitment_id: int, values: Values,
+                 today: date) -> int:
+    """Cite a further source (existing or new) for a commitment. Returns the revision number."""
+    commitment = _live_commitment(session, commitment_id)
+    _checked(citation_errors(session=session, values=values, today=today))
+    earlier: list[AuditEvent] = []
+
+    def apply(row: Commitment) -> None:
+        source_id = _citation_source(session, user, values, earlier)
+        session.add(Citation(commitment_id=row.id or 0, source_id=source_id,
+                             **citation_fields(values)))
+
+    return _change_commitment(session, user, commitment, values, "citation.add", apply,
+                              what=f"citation added to commitment {commitment_id}",
+                              earlier=earlier)
+
+
+def correct_citation(*, session: Session, user: User, commitment_id: int, citation_id: int,
+                     values: Values, today: date) -> int:
+    commitment, citation = _live_citation(session, commitment_id, citation_id)
+    _checked(citation_correction_errors(session=session, values=values, today=today))
+    earlier: list[AuditEvent] = []
+
+    def apply(row: Commitment) -> None:
+        citation.source_id = _citation_source(session, user, values, earlier)
+        citation.sqlmodel_update(citation_fields(values))
+        session.add(citation)
+
+    return _change_commitment(session, user, commitment, values, "citation.correct", apply,
+                              earlier=earlier,
+                              what=f"citation {citation_id} of commitment {commitment_id} "
+                                   "corrected")
+
+
+def remove_citation(*, session: Session, user: User, commitment_id: int, citation_id: int,
+                    values: Values) -> int:
+    """Remove a wrong citation (with a reason); a commitment's last citation stays."""
+    commitment, citation = _live_citation(session, commitment_id, citation_id)
+    _checked(citation_removal_errors(session=session, citation=citation, values=values))
+    return _change_commitment(session, user, commitment, values, "citation.remove",
+                              lambda _row: session.delete(citation),
+                              what=f"citation {citation_id} of commitment {commitment_id} "
+                                   "removed")
 
 
 # ---- sources and countries ----------------------------------------------------------------
@@ -372,6 +461,12 @@ def commitment_values(*, commitment: CommitmentRecord, version: int) -> dict[str
     conditions = commitment.conditions.model_dump()
     values.update({f"cond_{name}": _form_text(value) for name, value in conditions.items()})
     return {**values, "version": str(version)}
+
+
+def citation_values(*, citation: CitationRecord, version: int) -> dict[str, str]:
+    """The correction form of a citation, as the curator would have typed it."""
+    return {"source_id": str(citation.source_id), "quote": citation.quote,
+            "speaker": citation.speaker or "", "version": str(version)}
 
 
 def country_values(*, country: CountryRecord) -> dict[str, str]:

@@ -42,6 +42,8 @@ MESSAGES = {
     "quote_empty": "Give the verbatim quote from the source.",
     "quote_missing": "This quote does not appear in the source's stored text.",
     "source_unknown": "Choose a source from the list, or add a new one.",
+    "last_citation": "A commitment keeps at least one citation: add another one before "
+                     "removing this one.",
     "url": "Enter a full web address starting with http:// or https://.",
     "choice": "Choose one of the listed options.",
     "too_long": "Too long: at most {limit} characters.",

@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,6 +26,13 @@ def csrf_in(html: str) -> str:
         r'name="csrf_token" value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def field_error(html: str, form: str, field: str) -> str:
+    """The message shown at one field of a form (empty when the field is valid)."""
+    marker = f'id="{form}-{field}-error" aria-live="polite">'
+    start = html.index(marker) + len(marker)
+    return unescape(html[start:html.index("</span>", start)])
 
 
 def log_in(client: TestClient, username: str, password: str = PASSWORD) -> Curator:
