@@ -204,7 +204,7 @@ async def country(request: Request, code: str) -> Response:
     return _country(request, code, json=False)
 
 
-def _serveplain(request: Request, render_page: Callable[[Dataset], Rendered]) -> Response:
+def _serve_plain(request: Request, render_page: Callable[[Dataset], Rendered]) -> Response:
     """A page with no parameter but ?rev= (anything but a revision number reads the latest)."""
     rev = _parse_rev(request.query_params.get("rev"), [])
     return serve(request, rev=rev, key=(), render_page=render_page)
@@ -248,22 +248,22 @@ class SourceListView(BaseModel):
 
 @router.get("/sources.json")
 async def sources_json(request: Request) -> Response:
-    return _serveplain(request, _sources_renderer(json=True))
+    return _serve_plain(request, _sources_renderer(json=True))
 
 
 @router.get("/sources")
 async def sources_page(request: Request) -> Response:
-    return _serveplain(request, _sources_renderer(json=False))
+    return _serve_plain(request, _sources_renderer(json=False))
 
 
 @router.get("/sources/{source_id}.json")
 async def source_json(request: Request, source_id: int) -> Response:
-    return _serveplain(request, _source_renderer(source_id, json=True))
+    return _serve_plain(request, _source_renderer(source_id, json=True))
 
 
 @router.get("/sources/{source_id}")
 async def source_page(request: Request, source_id: int) -> Response:
-    return _serveplain(request, _source_renderer(source_id, json=False))
+    return _serve_plain(request, _source_renderer(source_id, json=False))
 
 
 def _about_renderer(*, json: bool) -> Callable[[Dataset], Rendered]:
@@ -279,9 +279,9 @@ def _about_renderer(*, json: bool) -> Callable[[Dataset], Rendered]:
 
 @router.get("/about.json")
 async def about_json(request: Request) -> Response:
-    return _serveplain(request, _about_renderer(json=True))
+    return _serve_plain(request, _about_renderer(json=True))
 
 
 @router.get("/about")
 async def about_page(request: Request) -> Response:
-    return _serveplain(request, _about_renderer(json=False))
+    return _serve_plain(request, _about_renderer(json=False))
