@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
 from app.config import PROJECT_ROOT, get_settings
-from app.models import Stance
+from app.models import Kind, Stance
 from app.services.mapdata import PALETTE, STANCE_LABELS
 from app.services.records import Dataset
 from app.services.revisions import pinned_url
@@ -24,7 +24,8 @@ env = Environment(
 )
 
 env.globals.update(stance_labels=STANCE_LABELS, stances=list(Stance), settings=get_settings,
-                   palette=PALETTE)
+                   palette=PALETTE,
+                   kind_options=[(kind.value, STANCE_LABELS[Stance(kind)]) for kind in Kind])
 
 
 def static_url(path: str) -> str:
