@@ -47,6 +47,19 @@ class Location(StrEnum):
     neighbouring_nato = "neighbouring_nato"
 
 
+class Attribution(StrEnum):
+    """Whose words a citation's quote is."""
+
+    direct = "direct"  # the named speaker's own words, inside quotation marks in the source
+    reported = "reported"  # the outlet's paraphrase of what a named person said or decided
+    outlet = "outlet"  # the outlet's own reporting or analysis: no speaker
+
+
+class Firmness(StrEnum):
+    firm = "firm"
+    tentative = "tentative"  # hedged, conditional or only floated
+
+
 class Country(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=2)
     name: str = Field(max_length=100)
@@ -89,6 +102,12 @@ class Commitment(SQLModel, table=True):
     retraction_reason: str | None = Field(default=None, max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    firmness: str = Field(default=Firmness.firm.value, max_length=20)
+    event_id: int | None = Field(default=None, foreign_key="event.id", index=True)
+    disputed: bool = Field(default=False, description="Marked disputed by a curator")
+    dispute_reason: str | None = Field(default=None, max_length=2000)
+    dispute_citation_id: int | None = Field(
+        default=None, description="The citation (of any commitment) that conflicts with this one")
 
 
 class Citation(SQLModel, table=True):
@@ -97,6 +116,48 @@ class Citation(SQLModel, table=True):
     source_id: int = Field(foreign_key="source.id", index=True)
     quote: str = Field(sa_column=Column(Text, nullable=False))
     speaker: str | None = Field(default=None, max_length=200)
+    attribution: str = Field(default=Attribution.outlet.value, max_length=20)
+
+
+class Event(SQLModel, table=True):
+    """A meeting, call or document at which commitments were made."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True, max_length=100)
+    name: str = Field(max_length=300)
+    date: date
+    date_precision: str = Field(default=Precision.day.value, max_length=10)
+    date_basis: str | None = Field(default=None, max_length=2000)
+    place: str | None = Field(default=None, max_length=200)
+    summary: str | None = Field(default=None, max_length=2000)
+    version: int = Field(default=1, description="Optimistic-concurrency counter")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class EventFact(SQLModel, table=True):
+    """A coalition-level fact about an event (attendance, figures floated, who signed)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    statement: str = Field(max_length=1000)
+
+
+class FactCitation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    fact_id: int = Field(foreign_key="eventfact.id", index=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    quote: str = Field(sa_column=Column(Text, nullable=False))
+    speaker: str | None = Field(default=None, max_length=200)
+    attribution: str = Field(default=Attribution.outlet.value, max_length=20)
+
+
+class Signatory(SQLModel, table=True):
+    """A country that signed a document at an event (a signature is not a stance)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True)
+    country_code: str = Field(foreign_key="country.code", index=True, max_length=2)
+    document: str = Field(max_length=300)
 
 
 class Mention(SQLModel, table=True):

@@ -7,16 +7,33 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import AuditEvent, Citation, Commitment, Country, Mention, Revision, Source
+from app.models import (
+    AuditEvent,
+    Citation,
+    Commitment,
+    Country,
+    Event,
+    EventFact,
+    FactCitation,
+    Mention,
+    Revision,
+    Signatory,
+    Source,
+)
 from app.services.records import (
     CitationRecord,
     CommitmentRecord,
     ConditionsRecord,
     CountryRecord,
     Dataset,
+    EventRecord,
+    FactRecord,
     MentionRecord,
+    SignatoryRecord,
     SourceRecord,
 )
+
+CITATION_FIELDS = {"id", "source_id", "quote", "speaker", "attribution"}
 
 
 def _conditions(row: Commitment) -> ConditionsRecord:
@@ -35,18 +52,43 @@ def _commitment_records(session: Session) -> list[CommitmentRecord]:
     citations: dict[int, list[CitationRecord]] = defaultdict(list)
     for cit in session.exec(select(Citation).order_by(col(Citation.id))):
         citations[cit.commitment_id].append(
-            CitationRecord(id=cit.id or 0, source_id=cit.source_id, quote=cit.quote,
-                           speaker=cit.speaker)
+            CitationRecord(**cit.model_dump(include=CITATION_FIELDS))
         )
     return [
         CommitmentRecord(
             **row.model_dump(include={"id", "country_code", "kind", "date", "date_precision",
                                       "date_basis", "summary", "retracted_at",
-                                      "retraction_reason"}),
+                                      "retraction_reason", "firmness", "event_id", "disputed",
+                                      "dispute_reason", "dispute_citation_id"}),
             conditions=_conditions(row),
             citations=tuple(citations[row.id or 0]),
         )
         for row in session.exec(select(Commitment).order_by(col(Commitment.id)))
+    ]
+
+
+def _fact_records(session: Session) -> dict[int, list[FactRecord]]:
+    citations: dict[int, list[CitationRecord]] = defaultdict(list)
+    for cit in session.exec(select(FactCitation).order_by(col(FactCitation.id))):
+        citations[cit.fact_id].append(CitationRecord(**cit.model_dump(include=CITATION_FIELDS)))
+    facts: dict[int, list[FactRecord]] = defaultdict(list)
+    for fact in session.exec(select(EventFact).order_by(col(EventFact.id))):
+        facts[fact.event_id].append(FactRecord(id=fact.id or 0, statement=fact.statement,
+                                               citations=tuple(citations[fact.id or 0])))
+    return facts
+
+
+def _event_records(session: Session) -> list[EventRecord]:
+    facts = _fact_records(session)
+    signatories: dict[int, list[SignatoryRecord]] = defaultdict(list)
+    for row in session.exec(select(Signatory).order_by(col(Signatory.id))):
+        signatories[row.event_id].append(
+            SignatoryRecord(country_code=row.country_code, document=row.document))
+    return [
+        EventRecord(**event.model_dump(exclude={"created_at"}),
+                    facts=tuple(facts[event.id or 0]),
+                    signatories=tuple(signatories[event.id or 0]))
+        for event in session.exec(select(Event).order_by(col(Event.date), col(Event.id)))
     ]
 
 
@@ -66,6 +108,7 @@ def build_dataset(*, session: Session, revision: int, published_at: datetime) ->
         ),
         commitments=tuple(_commitment_records(session)),
         mentions=tuple(MentionRecord(**m.model_dump()) for m in mentions),
+        events=tuple(_event_records(session)),
     )
 
 

@@ -7,7 +7,11 @@ the new dataset as a revision snapshot (JSON), so `?rev=N` reproduces revision N
 from collections import defaultdict
 from datetime import date, datetime
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+
+from app.models import Attribution, Firmness
 
 
 class Record(BaseModel):
@@ -44,6 +48,16 @@ class CitationRecord(Record):
     source_id: int
     quote: str
     speaker: str | None = None
+    attribution: Attribution = Attribution.outlet
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_snapshot(cls, data: Any) -> Any:
+        """Snapshots from before attribution existed: a named speaker means `reported`."""
+        if isinstance(data, dict) and "attribution" not in data:
+            named = bool(data.get("speaker"))
+            return {**data, "attribution": Attribution.reported if named else Attribution.outlet}
+        return data
 
 
 class CommitmentRecord(Record):
@@ -58,6 +72,11 @@ class CommitmentRecord(Record):
     citations: tuple[CitationRecord, ...] = ()
     retracted_at: datetime | None = None
     retraction_reason: str | None = None
+    firmness: Firmness = Firmness.firm
+    event_id: int | None = None
+    disputed: bool = False
+    dispute_reason: str | None = None
+    dispute_citation_id: int | None = None
 
     @property
     def is_retracted(self) -> bool:
@@ -69,6 +88,31 @@ class MentionRecord(Record):
     country_code: str
     source_id: int
     quote: str
+
+
+class FactRecord(Record):
+    id: int
+    statement: str
+    citations: tuple[CitationRecord, ...] = ()
+
+
+class SignatoryRecord(Record):
+    country_code: str
+    document: str
+
+
+class EventRecord(Record):
+    id: int
+    slug: str
+    name: str
+    date: date
+    date_precision: str = "day"
+    date_basis: str | None = None
+    place: str | None = None
+    summary: str | None = None
+    version: int = 1
+    facts: tuple[FactRecord, ...] = ()
+    signatories: tuple[SignatoryRecord, ...] = ()
 
 
 class CountryRecord(Record):
@@ -86,11 +130,14 @@ class Dataset(Record):
     sources: tuple[SourceRecord, ...] = ()
     commitments: tuple[CommitmentRecord, ...] = ()
     mentions: tuple[MentionRecord, ...] = ()
+    events: tuple[EventRecord, ...] = ()  # absent from snapshots older than events
 
     _by_code: dict[str, CountryRecord] = PrivateAttr(default_factory=dict)
     _sources: dict[int, SourceRecord] = PrivateAttr(default_factory=dict)
     _by_country: dict[str, list[CommitmentRecord]] = PrivateAttr(default_factory=dict)
     _mentions: dict[str, list[MentionRecord]] = PrivateAttr(default_factory=dict)
+    _events: dict[int, EventRecord] = PrivateAttr(default_factory=dict)
+    _citations: dict[int, CitationRecord] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, _context: object) -> None:
         self._by_code = {country.code: country for country in self.countries}
@@ -103,6 +150,8 @@ class Dataset(Record):
         for mention in self.mentions:
             mentions[mention.country_code].append(mention)
         self._mentions = dict(mentions)
+        self._events = {event.id: event for event in self.events}
+        self._citations = {cit.id: cit for c in self.commitments for cit in c.citations}
 
     def country(self, code: str) -> CountryRecord | None:
         return self._by_code.get(code.upper())
@@ -116,3 +165,17 @@ class Dataset(Record):
 
     def mentions_of(self, code: str) -> list[MentionRecord]:
         return self._mentions.get(code, [])
+
+    def event(self, event_id: int | None) -> EventRecord | None:
+        return self._events.get(event_id) if event_id is not None else None
+
+    def event_by_slug(self, slug: str) -> EventRecord | None:
+        return next((e for e in self.events if e.slug == slug), None)
+
+    def citation(self, citation_id: int | None) -> CitationRecord | None:
+        """A commitment's citation by id (any commitment's)."""
+        return self._citations.get(citation_id) if citation_id is not None else None
+
+    def commitment_of_citation(self, citation_id: int) -> CommitmentRecord | None:
+        return next((c for c in self.commitments
+                     if any(cit.id == citation_id for cit in c.citations)), None)

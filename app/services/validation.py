@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from app.models import Kind, Location, Precision, Role
+from app.models import Attribution, Firmness, Kind, Location, Precision, Role
 
 Values = Mapping[str, str]
 FieldErrors = dict[str, str]
@@ -47,6 +47,17 @@ MESSAGES = {
     "url": "Enter a full web address starting with http:// or https://.",
     "choice": "Choose one of the listed options.",
     "too_long": "Too long: at most {limit} characters.",
+    "speaker_needed": "Name the person whose words these are (required for a direct or "
+                      "reported citation).",
+    "speaker_refused": "The outlet's own reporting has no speaker: leave the speaker empty, or "
+                       "choose direct or reported.",
+    "not_quoted": "A direct quote must stand inside quotation marks in the source's text: "
+                  "quote only the words inside the marks, or choose reported.",
+    "slug": "Use lower-case letters, digits and hyphens (e.g. paris-summit-2026-01-06).",
+    "slug_taken": "Another event already has this slug.",
+    "event_unknown": "Choose an event from the list, or none.",
+    "citation_unknown": "No citation with this number.",
+    "dispute_reason": "Say why the commitment is disputed.",
 }
 
 
@@ -95,6 +106,54 @@ def check_quote(quote: str, *, source_text: str | None) -> str | None:
     return None
 
 
+def _quoted_spans(source_text: str) -> list[tuple[int, int]]:
+    """(start, end) of every passage between double quotation marks (curly or straight), in the
+    normalised text: marks are paired in order, an opening mark then the next closing one."""
+    marks = [i for i, ch in enumerate(source_text) if ch == '"']
+    return list(zip(marks[0::2], marks[1::2], strict=False))
+
+
+def quoted_in(quote: str, source_text: str) -> bool:
+    """True when the quote (its own outer quotation marks aside) occurs in the text inside one
+    pair of double quotation marks, without crossing a mark."""
+    wanted = _normalise(quote).strip().strip('"').strip()
+    text_ = _normalise(source_text)
+    if not wanted or '"' in wanted:
+        return False
+    spans = _quoted_spans(text_)
+    start = text_.find(wanted)
+    while start >= 0:
+        if any(open_ < start and start + len(wanted) <= close for open_, close in spans):
+            return True
+        start = text_.find(wanted, start + 1)
+    return False
+
+
+def attribution_of(values: Values) -> str:
+    """The attribution chosen; when a form predates the field: reported if a speaker is named."""
+    chosen = text(values, "attribution")
+    if chosen:
+        return chosen
+    return Attribution.reported.value if text(values, "speaker") else Attribution.outlet.value
+
+
+def check_attribution(*, attribution: str, speaker: str, quote: str,
+                      source_text: str | None) -> FieldErrors:
+    """Speaker required for direct and reported, refused for outlet; a direct quote stands
+    inside quotation marks when the source's text is stored."""
+    errors: FieldErrors = {}
+    _keep(errors, "attribution", check_choice(attribution, Attribution))
+    if attribution == Attribution.outlet and speaker.strip():
+        errors["speaker"] = message("speaker_refused")
+    elif attribution in (Attribution.direct, Attribution.reported) and not speaker.strip():
+        errors["speaker"] = message("speaker_needed")
+    if (attribution == Attribution.direct and source_text and quote.strip()
+            and check_quote(quote, source_text=source_text) is None
+            and not quoted_in(quote, source_text)):
+        errors["quote"] = message("not_quoted")
+    return errors
+
+
 def check_url(raw: str) -> str | None:
     if not raw.strip():
         return None
@@ -131,6 +190,10 @@ def validate_commitment_fields(values: Values, *, today: date) -> FieldErrors:
     _keep(errors, "cond_location", check_choice(location, ["", *Location]))
     _keep(errors, "cond_troop_numbers", check_length(text(values, "cond_troop_numbers"), 200))
     _keep(errors, "cond_other", check_length(text(values, "cond_other"), 1000))
+    _keep(errors, "firmness", check_choice(text(values, "firmness") or "firm", Firmness))
+    if text(values, "disputed") in {"on", "yes", "true"} and not text(values, "dispute_reason"):
+        errors["dispute_reason"] = message("dispute_reason")
+    _keep(errors, "dispute_reason", check_length(text(values, "dispute_reason"), 2000))
     return errors
 
 
@@ -158,8 +221,13 @@ def validate_citation(
         errors.update(validate_source(values, today=today, prefix="new_source_"))
     elif not source_known:
         errors["source_id"] = message("source_unknown")
-    _keep(errors, "quote", check_quote(values.get("quote") or "", source_text=source_text))
+    quote = values.get("quote") or ""
+    _keep(errors, "quote", check_quote(quote, source_text=source_text))
     _keep(errors, "speaker", check_length(text(values, "speaker"), 200))
+    for field, error in check_attribution(attribution=attribution_of(values),
+                                          speaker=text(values, "speaker"), quote=quote,
+                                          source_text=source_text).items():
+        _keep(errors, field, error)
     return errors
 
 
@@ -177,3 +245,23 @@ def validate_country(values: Values, *, existing: frozenset[str], is_new: bool) 
 def validate_reason(values: Values, *, required: bool) -> FieldErrors:
     error = check_length(text(values, "reason"), 2000, required=required)
     return {"reason": error} if error else {}
+
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def validate_event(values: Values, *, today: date, taken: frozenset[str]) -> FieldErrors:
+    """An event's fields; `taken` holds the slugs of the other events."""
+    errors: FieldErrors = {}
+    slug = text(values, "slug")
+    _keep(errors, "slug", check_length(slug, 100, required=True))
+    _keep(errors, "slug", None if SLUG.fullmatch(slug) else message("slug"))
+    _keep(errors, "slug", message("slug_taken") if slug in taken else None)
+    _keep(errors, "name", check_length(text(values, "name"), 300, required=True))
+    _keep(errors, "date", check_date(text(values, "date"), today=today))
+    _keep(errors, "date_precision",
+          check_choice(text(values, "date_precision") or "day", Precision))
+    _keep(errors, "date_basis", check_length(text(values, "date_basis"), 2000))
+    _keep(errors, "place", check_length(text(values, "place"), 200))
+    _keep(errors, "summary", check_length(text(values, "summary"), 2000))
+    return errors
