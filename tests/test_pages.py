@@ -165,6 +165,8 @@ def test_country_page_shows_stance_timeline_and_citations(client: TestClient) ->
         assert f'id="commitment-{commitment["id"]}"' in html
         for citation in commitment["citations"]:
             quote = citation["quote"].replace("'", "&#39;").replace('"', "&#34;")
+            if citation["attribution"] == "direct":
+                quote = f"“{quote}”"
             assert f"<blockquote>{quote}</blockquote>" in html
             assert f'href="/sources/{citation["source"]["id"]}"' in html
     assert "How the date was established" in html

@@ -11,6 +11,7 @@ from app.models import Stance
 from app.routes.cached import JSON, serve
 from app.routes.deps import AsOfQuery, DatasetDep, RevQuery, resolve_as_of
 from app.services.countries import CountryDetail, CountrySummary, get_country, list_countries
+from app.services.events import EventDetail, EventSummary, get_event, list_events
 from app.services.pagecache import Rendered
 from app.services.records import Dataset
 from app.services.sources import SourceDetail, SourceSummary, get_source, list_sources
@@ -96,3 +97,36 @@ def api_source(dataset: DatasetDep, source_id: int) -> SourceOne:
     if source is None:
         raise HTTPException(404, detail=f"No source with id {source_id}.")
     return SourceOne(**source.model_dump(), revision=dataset.revision)
+
+
+class EventList(BaseModel):
+    revision: int
+    events: list[EventSummary]
+
+
+class EventOne(EventDetail):
+    revision: int
+
+
+@router.get("/events", response_model=EventList)
+async def api_events(request: Request, rev: RevQuery = None) -> Response:
+    """Every event (meeting, call or document), newest first."""
+    def render_list(dataset: Dataset) -> Rendered:
+        body = EventList(revision=dataset.revision, events=list_events(dataset=dataset))
+        return Rendered(body.model_dump_json(), JSON)
+
+    return serve(request, rev=rev, key=("api-events",), render_page=render_list)
+
+
+@router.get("/events/{slug}", response_model=EventOne, responses=NOT_FOUND)
+async def api_event(request: Request, slug: str, rev: RevQuery = None) -> Response:
+    """One event with its facts (each with citations) and the commitments made there."""
+    def render_one(dataset: Dataset) -> Rendered:
+        event = get_event(dataset=dataset, slug=slug)
+        if event is None:
+            message = f"No event with slug {slug[:100]!r}."
+            return Rendered(ErrorBody(detail=message).model_dump_json(), JSON, 404)
+        body = EventOne(**event.model_dump(), revision=dataset.revision)
+        return Rendered(body.model_dump_json(), JSON)
+
+    return serve(request, rev=rev, key=("api-event", slug[:100]), render_page=render_one)

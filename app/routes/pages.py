@@ -17,6 +17,7 @@ from app.config import get_settings
 from app.models import Stance
 from app.routes.cached import JSON, plain, serve, wants_fragment
 from app.routes.deps import resolve_as_of
+from app.services.events import EventSummary, get_event, list_events
 from app.services.pagecache import Rendered
 from app.services.pageviews import codebook, country_page, dashboard, find_country_code
 from app.services.records import Dataset
@@ -285,3 +286,77 @@ async def about_json(request: Request) -> Response:
 @router.get("/about")
 async def about_page(request: Request) -> Response:
     return _serve_plain(request, _about_renderer(json=False))
+
+
+# --- events --------------------------------------------------------------------------------
+
+class EventListView(BaseModel):
+    revision: int
+    events: list[EventSummary]
+
+
+def _rev_query(request: Request) -> str:
+    rev = _parse_rev(request.query_params.get("rev"), [])
+    return f"?rev={rev}" if rev else ""
+
+
+def _serve_pinned(request: Request, render: Callable[[str], Callable[[Dataset], Rendered]]
+                  ) -> Response:
+    """A page whose links keep the asked ?rev= (so the link style is part of the cache key)."""
+    rev_query = _rev_query(request)
+    rev = int(rev_query[5:]) if rev_query else None
+    return serve(request, rev=rev, key=(rev_query,), render_page=render(rev_query))
+
+
+def _events_renderer(rev_query: str, *, json: bool) -> Callable[[Dataset], Rendered]:
+    def render_page(dataset: Dataset) -> Rendered:
+        events = list_events(dataset=dataset)
+        if json:
+            return Rendered(EventListView(revision=dataset.revision,
+                                          events=events).model_dump_json(), JSON)
+        context = {"events": events, "rev_query": rev_query,
+                   **page_context(dataset, "/events", rev_query)}
+        return Rendered(render("events.html", context))
+
+    return render_page
+
+
+def _event_renderer(slug: str, rev_query: str, *, json: bool) -> Callable[[Dataset], Rendered]:
+    def render_page(dataset: Dataset) -> Rendered:
+        event = get_event(dataset=dataset, slug=slug)
+        if event is None:
+            message = f"No event with slug {slug[:MAX_PARAM]!r}."
+            if json:
+                return _json_error(message)
+            return Rendered(render("message.html", {"title": message, "message": message,
+                                                    "dataset": dataset}), status=404)
+        if json:
+            return Rendered(event.model_dump_json(), JSON)
+        context = {"event": event, "rev_query": rev_query,
+                   **page_context(dataset, event.url, rev_query)}
+        return Rendered(render("event.html", context))
+
+    return render_page
+
+
+@router.get("/events.json")
+async def events_json(request: Request) -> Response:
+    return _serve_pinned(request, lambda pin: _events_renderer(pin, json=True))
+
+
+@router.get("/events")
+async def events_page(request: Request) -> Response:
+    """Meetings, calls and documents, newest first; ?rev= as everywhere."""
+    return _serve_pinned(request, lambda pin: _events_renderer(pin, json=False))
+
+
+@router.get("/events/{slug}.json")
+async def event_json(request: Request, slug: str) -> Response:
+    return _serve_pinned(request, lambda pin: _event_renderer(slug[:MAX_PARAM], pin, json=True))
+
+
+@router.get("/events/{slug}")
+async def event_page(request: Request, slug: str) -> Response:
+    """One event: its facts with citations, signatories and the commitments made there."""
+    return _serve_pinned(request,
+                         lambda pin: _event_renderer(slug[:MAX_PARAM], pin, json=False))

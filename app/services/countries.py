@@ -4,12 +4,15 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from app.models import Stance
+from app.models import Attribution, Firmness, Stance
+from app.services.evidence import dispute_reason, disputed_with, is_disputed
 from app.services.records import (
+    CitationRecord,
     CommitmentRecord,
     ConditionsRecord,
     CountryRecord,
     Dataset,
+    EventRecord,
     MentionRecord,
     SourceRecord,
 )
@@ -25,6 +28,8 @@ class CountrySummary(BaseModel):
     latest_date: date | None
     source_count: int
     url: str
+    firmness: Firmness | None = None
+    disputed: bool = False
 
 
 class CitationView(BaseModel):
@@ -32,6 +37,20 @@ class CitationView(BaseModel):
     quote: str
     speaker: str | None
     source: SourceRecord
+    attribution: Attribution
+
+
+class EventRef(BaseModel):
+    slug: str
+    name: str
+    date: date
+    date_precision: str
+    place: str | None
+    url: str
+
+
+class ConflictingCitation(CitationView):
+    commitment_id: int | None
 
 
 class CommitmentView(BaseModel):
@@ -46,6 +65,17 @@ class CommitmentView(BaseModel):
     retracted: bool
     retracted_at: str | None
     retraction_reason: str | None
+    firmness: Firmness = Firmness.firm
+    event: EventRef | None = None
+    disputed: bool = False
+    dispute_reason: str | None = None
+    dispute_citation: ConflictingCitation | None = None
+    disputed_with: list[int] = []
+
+
+class SignatureView(BaseModel):
+    event: EventRef
+    document: str
 
 
 class MentionView(BaseModel):
@@ -57,6 +87,8 @@ class CountryDetail(CountrySummary):
     version: int
     commitments: list[CommitmentView]
     mentions: list[MentionView]
+    events: list[EventRef] = []
+    signatures: list[SignatureView] = []
 
 
 class StanceChange(BaseModel):
@@ -70,9 +102,20 @@ def country_url(code: str) -> str:
     return f"/countries/{code.lower()}"
 
 
+def event_url(slug: str) -> str:
+    return f"/events/{slug}"
+
+
+def event_ref(event: EventRecord) -> EventRef:
+    return EventRef(slug=event.slug, name=event.name, date=event.date,
+                    date_precision=event.date_precision, place=event.place,
+                    url=event_url(event.slug))
+
+
 def _summarise(dataset: Dataset, country: CountryRecord, as_of: date) -> CountrySummary:
     live = effective_on(dataset.commitments_of(country.code), as_of)
     sources = {cit.source_id for c in live for cit in c.citations}
+    deciding = live[-1] if live else None
     return CountrySummary(
         code=country.code,
         name=country.name,
@@ -82,7 +125,15 @@ def _summarise(dataset: Dataset, country: CountryRecord, as_of: date) -> Country
         latest_date=live[-1].date if live else None,
         source_count=len(sources),
         url=country_url(country.code),
+        firmness=deciding.firmness if deciding else None,
+        disputed=_disputed_now(dataset, live),
     )
+
+
+def _disputed_now(dataset: Dataset, live: list[CommitmentRecord]) -> bool:
+    """Whether an account on the deciding date is disputed."""
+    day = live[-1].date if live else None
+    return any(is_disputed(dataset=dataset, commitment=c) for c in live if c.date == day)
 
 
 def list_countries(
@@ -108,19 +159,49 @@ def stance_counts(*, countries: list[CountrySummary]) -> dict[Stance, int]:
     return counts
 
 
-def _commitment_view(dataset: Dataset, commitment: CommitmentRecord) -> CommitmentView:
-    citations = [
-        CitationView(id=c.id, quote=c.quote, speaker=c.speaker,
-                     source=_source(dataset, c.source_id))
-        for c in commitment.citations
-    ]
+def citation_view(dataset: Dataset, citation: CitationRecord) -> CitationView:
+    return CitationView(id=citation.id, quote=citation.quote, speaker=citation.speaker,
+                        attribution=citation.attribution,
+                        source=_source(dataset, citation.source_id))
+
+
+def _conflicting(dataset: Dataset, commitment: CommitmentRecord) -> ConflictingCitation | None:
+    citation = dataset.citation(commitment.dispute_citation_id) if commitment.disputed else None
+    if citation is None:
+        return None
+    holder = dataset.commitment_of_citation(citation.id)
+    return ConflictingCitation(**citation_view(dataset, citation).model_dump(),
+                               commitment_id=holder.id if holder else None)
+
+
+def commitment_view(dataset: Dataset, commitment: CommitmentRecord) -> CommitmentView:
+    event = dataset.event(commitment.event_id)
     return CommitmentView(
         **commitment.model_dump(include={"id", "kind", "date", "date_precision", "date_basis",
-                                         "summary", "conditions", "retraction_reason"}),
-        citations=citations,
+                                         "summary", "conditions", "retraction_reason",
+                                         "firmness"}),
+        citations=[citation_view(dataset, c) for c in commitment.citations],
         retracted=commitment.is_retracted,
         retracted_at=commitment.retracted_at.isoformat() if commitment.retracted_at else None,
+        event=event_ref(event) if event else None,
+        disputed=is_disputed(dataset=dataset, commitment=commitment),
+        dispute_reason=dispute_reason(dataset=dataset, commitment=commitment),
+        dispute_citation=_conflicting(dataset, commitment),
+        disputed_with=disputed_with(dataset=dataset, commitment=commitment),
     )
+
+
+def _signatures(dataset: Dataset, code: str) -> list[SignatureView]:
+    return [SignatureView(event=event_ref(event), document=s.document)
+            for event in dataset.events for s in event.signatories if s.country_code == code]
+
+
+def _events_of(dataset: Dataset, stated: list[CommitmentRecord],
+               signatures: list[SignatureView]) -> list[EventRef]:
+    """The events at which the country's commitments were made or which it signed, by date."""
+    ids = {c.event_id for c in stated if c.event_id is not None}
+    slugs = {s.event.slug for s in signatures}
+    return [event_ref(e) for e in dataset.events if e.id in ids or e.slug in slugs]
 
 
 def _source(dataset: Dataset, source_id: int) -> SourceRecord:
@@ -138,11 +219,14 @@ def get_country(*, dataset: Dataset, code: str, as_of: date) -> CountryDetail | 
     if country is None:
         return None
     stated = [c for c in dataset.commitments_of(country.code) if c.date <= as_of]
+    signatures = [s for s in _signatures(dataset, country.code) if s.event.date <= as_of]
     return CountryDetail(
         **_summarise(dataset, country, as_of).model_dump(),
         version=country.version,
-        commitments=[_commitment_view(dataset, c) for c in reversed(stated)],
+        commitments=[commitment_view(dataset, c) for c in reversed(stated)],
         mentions=[_mention_view(dataset, m) for m in dataset.mentions_of(country.code)],
+        events=_events_of(dataset, stated, signatures),
+        signatures=signatures,
     )
 
 
@@ -157,6 +241,6 @@ def stance_changes(*, dataset: Dataset, start: date, end: date) -> list[StanceCh
         deciding = deciding_commitment(dataset.commitments_of(country.code), end)
         changes.append(StanceChange(
             country=after, old=before.stance, new=after.stance,
-            commitment=_commitment_view(dataset, deciding) if deciding else None,
+            commitment=commitment_view(dataset, deciding) if deciding else None,
         ))
     return sorted(changes, key=lambda change: change.country.name)

@@ -62,6 +62,10 @@ class MapCountry(BaseModel):
     latest_date: date | None
     hover: str
     href: str
+    disputed: bool = False
+
+
+DISPUTED_MARK = "⚠"  # drawn on the map and shown in the table beside a disputed stance
 
 
 class LegendEntry(BaseModel):
@@ -99,7 +103,8 @@ def _hover(row: CountrySummary, is_host: bool) -> str:
     stance = STANCE_LABELS[row.stance] + (" (host country)" if is_host else "")
     latest = (f"latest statement {row.latest_date.isoformat()}" if row.latest_date
               else "no statement recorded")
-    return f"{row.name}: {stance}, {latest}"
+    disputed = f" · {DISPUTED_MARK} disputed: sources disagree" if row.disputed else ""
+    return f"{row.name}: {stance}, {latest}{disputed}"
 
 
 def _map_country(row: CountrySummary) -> MapCountry:
@@ -111,6 +116,7 @@ def _map_country(row: CountrySummary) -> MapCountry:
         colour=HOST_COLOUR if is_host else STANCE_COLOURS[row.stance],
         text_colour=HOST_TEXT_COLOUR if is_host else STANCE_TEXT_COLOURS[row.stance],
         latest_date=row.latest_date, hover=_hover(row, is_host), href=row.url,
+        disputed=row.disputed,
     )
 
 
@@ -159,6 +165,16 @@ def _host_label(hosts: list[MapCountry]) -> dict[str, Any]:
     }
 
 
+def _disputed_marks(disputed: list[MapCountry]) -> dict[str, Any]:
+    """A symbol on each country whose current position is disputed (never colour alone)."""
+    return {
+        "type": "scattergeo", "mode": "text", "locationmode": "ISO-3",
+        "locations": [c.alpha3 for c in disputed], "text": [DISPUTED_MARK] * len(disputed),
+        "textfont": {"color": "#000000", "size": 16}, "hoverinfo": "skip",
+        "textposition": "bottom center",
+    }
+
+
 def _traces(countries: list[MapCountry]) -> list[dict[str, Any]]:
     """One choropleth trace per colour; hosts get a heavy outline and a text label too."""
     traces: list[dict[str, Any]] = []
@@ -169,6 +185,9 @@ def _traces(countries: list[MapCountry]) -> list[dict[str, Any]]:
     hosts = [c for c in countries if c.is_host]
     if hosts:
         traces += [_trace(hosts, HOST_COLOUR, outline=2.5), _host_label(hosts)]
+    disputed = [c for c in countries if c.disputed]
+    if disputed:
+        traces.append(_disputed_marks(disputed))
     return traces
 
 

@@ -6,7 +6,6 @@ the new dataset as a revision snapshot (JSON), so `?rev=N` reproduces revision N
 
 from collections import defaultdict
 from datetime import date, datetime
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
