@@ -78,7 +78,7 @@ def _files(archive: zipfile.ZipFile) -> dict[str, str]:
 def test_zip_opens_and_its_readme_describes_every_column(client: TestClient) -> None:
     files = _files(_zip(client))
     assert set(files) == {"README.md", "countries.csv", "commitments.csv", "citations.csv",
-                          "sources.csv"}
+                          "sources.csv", "events.csv", "event_facts.csv"}
     readme = files["README.md"]
     for name, text in files.items():
         if name.endswith(".csv"):

@@ -1,4 +1,5 @@
-"""Open data: the dataset as tables (countries, commitments, citations, sources), written as CSV,
+"""Open data: the dataset as tables (countries, commitments, citations, sources, events, event
+facts), written as CSV,
 as JSON, or as one zip with a README codebook that describes every column and how to cite.
 
 Every table is computed from a `Dataset`, so a download at `?rev=N` is exactly revision N.
@@ -12,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from app.models import Stance
+from app.models import Firmness, Stance
 from app.services.countries import CountrySummary
-from app.services.records import CommitmentRecord, Dataset
+from app.services.evidence import dispute_reason, is_disputed
+from app.services.records import CommitmentRecord, Dataset, EventRecord
 from app.services.revisions import RevisionSummary
 from app.services.sources import SourceSummary, list_sources
 
@@ -59,6 +61,10 @@ COUNTRY_COLUMNS = _columns(
     ("latest_date", "Date of the commitment that decides the stance; empty when undeclared"),
     ("source_count", "Number of distinct sources quoted by the commitments in force on as_of"),
     ("page", "Path of the country's page on the site (prefix it with the site's address)"),
+    ("firmness", "firm or tentative: how firm the commitment deciding the stance is; empty "
+                 "when undeclared"),
+    ("disputed", "true when sources disagree about the position on its latest date (see "
+                 "commitments.disputed)"),
 )
 COMMITMENT_COLUMNS = _columns(
     ("id", "Commitment number; the key citations refer to"),
@@ -77,6 +83,41 @@ COMMITMENT_COLUMNS = _columns(
     ("other_conditions", "Any other condition, in words"),
     ("retracted_at", "When the editors retracted the commitment (UTC); empty: in force"),
     ("retraction_reason", "Why it was retracted; a retracted commitment never decides a stance"),
+    ("event_slug", "The event at which the commitment was made (events.slug); empty: none"),
+    ("firmness", f"How firm it is: {', '.join(Firmness)} (tentative: hedged, conditional on "
+                 "something undecided, reported but unconfirmed, or only floated)"),
+    ("disputed", "true when sources disagree about it: a curator marked it, or another live "
+                 "commitment of the country on the same date has another kind or contradicting "
+                 "conditions"),
+    ("dispute_reason", "Why it is disputed; empty when it is not"),
+    ("dispute_citation_id", "The citation a curator named as the conflicting account "
+                            "(citations.id); empty: none named"),
+)
+ATTRIBUTION_WORDS = (
+    "Whose words the quote is: direct (the named speaker's own words, inside quotation marks in "
+    "the source), reported (the outlet's paraphrase of what a named person said or decided) or "
+    "outlet (the outlet's own reporting or analysis; no speaker)")
+EVENT_COLUMNS = _columns(
+    ("slug", "Key of the event, also its page /events/{slug}"),
+    ("name", "Name of the meeting, call or document"),
+    ("date", "Date of the event (YYYY-MM-DD)"),
+    ("date_precision", "day, or month when only the month is known (then date is the 1st)"),
+    ("date_basis", "How the date was established when the sources give no explicit date"),
+    ("place", "Where it took place, when the sources say"),
+    ("summary", "What happened, in the editors' words, saying only what the citations say"),
+    ("signatories", "ISO codes of the countries that signed a document there, separated by "
+                    "spaces (a signature is not a stance)"),
+    ("documents", "What they signed, in the same order, separated by ' | '"),
+)
+EVENT_FACT_COLUMNS = _columns(
+    ("fact_id", "Number of the coalition-level fact"),
+    ("event_slug", "The event it is about (events.slug)"),
+    ("statement", "The fact, in the editors' words"),
+    ("citation_id", "Number of one citation backing the fact (one row per citation)"),
+    ("source_id", "The source quoted (sources.id)"),
+    ("attribution", ATTRIBUTION_WORDS),
+    ("speaker", "Who is quoted or paraphrased; empty for outlet"),
+    ("quote", "Verbatim quote from the source"),
 )
 CITATION_COLUMNS = _columns(
     ("id", "Citation number"),
@@ -85,6 +126,7 @@ CITATION_COLUMNS = _columns(
     ("source_id", "The source quoted (sources.id)"),
     ("speaker", "Who is quoted, when the source names them"),
     ("quote", "Verbatim quote from the source"),
+    ("attribution", ATTRIBUTION_WORDS),
 )
 SOURCE_COLUMNS = _columns(
     ("id", "Source number; the key citations refer to"),
@@ -125,17 +167,22 @@ def countries_table(*, rows: Sequence[CountrySummary], as_of: date) -> Table:
         columns=COUNTRY_COLUMNS,
         rows=tuple(
             (r.code, r.name, r.role, r.in_europe, r.stance.value, as_of, r.latest_date,
-             r.source_count, r.url)
+             r.source_count, r.url, r.firmness.value if r.firmness else None, r.disputed)
             for r in rows
         ),
     )
 
 
-def _commitment_row(c: CommitmentRecord) -> tuple[Cell, ...]:
+def _commitment_row(dataset: Dataset, c: CommitmentRecord) -> tuple[Cell, ...]:
     k = c.conditions
+    event = dataset.event(c.event_id)
     return (c.id, c.country_code, c.kind, c.date, c.date_precision, c.date_basis, c.summary,
             k.after_ceasefire, k.us_backstop, k.parliament_approval, k.non_combat, k.location,
-            k.troop_numbers, k.other, c.retracted_at, c.retraction_reason)
+            k.troop_numbers, k.other, c.retracted_at, c.retraction_reason,
+            event.slug if event else None, c.firmness.value,
+            is_disputed(dataset=dataset, commitment=c),
+            dispute_reason(dataset=dataset, commitment=c),
+            c.dispute_citation_id if c.disputed else None)
 
 
 def _by_id(commitments: Iterable[CommitmentRecord]) -> list[CommitmentRecord]:
@@ -147,7 +194,7 @@ def commitments_table(*, dataset: Dataset) -> Table:
         name="commitments",
         description="Every dated commitment, retracted ones included, with its conditions.",
         columns=COMMITMENT_COLUMNS,
-        rows=tuple(_commitment_row(c) for c in _by_id(dataset.commitments)),
+        rows=tuple(_commitment_row(dataset, c) for c in _by_id(dataset.commitments)),
     )
 
 
@@ -157,8 +204,38 @@ def citations_table(*, dataset: Dataset) -> Table:
         description="The verbatim quotes that back each commitment.",
         columns=CITATION_COLUMNS,
         rows=tuple(
-            (cit.id, c.id, c.country_code, cit.source_id, cit.speaker, cit.quote)
+            (cit.id, c.id, c.country_code, cit.source_id, cit.speaker, cit.quote,
+             cit.attribution.value)
             for c in _by_id(dataset.commitments) for cit in c.citations
+        ),
+    )
+
+
+def _event_row(event: EventRecord) -> tuple[Cell, ...]:
+    return (event.slug, event.name, event.date, event.date_precision, event.date_basis,
+            event.place, event.summary, " ".join(s.country_code for s in event.signatories),
+            " | ".join(s.document for s in event.signatories))
+
+
+def events_table(*, dataset: Dataset) -> Table:
+    return Table(
+        name="events",
+        description="Meetings, calls and documents at which commitments were made.",
+        columns=EVENT_COLUMNS,
+        rows=tuple(_event_row(e) for e in sorted(dataset.events, key=lambda e: (e.date, e.id))),
+    )
+
+
+def event_facts_table(*, dataset: Dataset) -> Table:
+    return Table(
+        name="event_facts",
+        description="Coalition-level facts about each event, one row per citation backing one.",
+        columns=EVENT_FACT_COLUMNS,
+        rows=tuple(
+            (f.id, e.slug, f.statement, cit.id, cit.source_id, cit.attribution.value,
+             cit.speaker, cit.quote)
+            for e in sorted(dataset.events, key=lambda e: (e.date, e.id))
+            for f in e.facts for cit in f.citations
         ),
     )
 
@@ -184,6 +261,8 @@ def full_tables(*, dataset: Dataset, countries: Sequence[CountrySummary], as_of:
         commitments_table(dataset=dataset),
         citations_table(dataset=dataset),
         sources_table(sources=list_sources(dataset=dataset)),
+        events_table(dataset=dataset),
+        event_facts_table(dataset=dataset),
     ]
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from app.models import Location, Role, Stance
+from app.models import Attribution, Firmness, Location, Role, Stance
 from app.services.countries import CommitmentView, CountryDetail, CountrySummary, list_countries
 from app.services.countries import get_country as country_detail
 from app.services.mapdata import STANCE_LABELS, MapData, figure, locator_figure, map_data
@@ -52,6 +52,41 @@ DERIVATION = (
 )
 
 
+ATTRIBUTION_MEANINGS: dict[Attribution, tuple[str, str]] = {
+    Attribution.direct: ("Direct quote", "The named speaker’s own words, standing inside "
+                         "quotation marks in the source. Shown as “Name said: “…””."),
+    Attribution.reported: ("Reported", "The outlet’s paraphrase of what a named person said or "
+                           "decided (“Merz said Germany could…”). Shown as “Reported by {outlet}, "
+                           "paraphrasing Name: …”."),
+    Attribution.outlet: ("Outlet’s reporting", "The outlet’s own reporting or analysis, with no "
+                         "speaker. Shown as “{outlet} reported: …”."),
+}
+FIRMNESS_MEANINGS: dict[Firmness, tuple[str, str]] = {
+    Firmness.firm: ("Firm", "Stated as a decision or a commitment (conditions, such as “after a "
+                    "ceasefire”, are recorded separately)."),
+    Firmness.tentative: ("Tentative", "Hedged (“could”, “might”, “potential”, “would prefer”), "
+                         "reported but unconfirmed, conditional on something still undecided, "
+                         "or only floated."),
+}
+DISPUTES = (
+    "A commitment is disputed when sources disagree about a country’s position: either two "
+    "commitments in force on the same date give different kinds or contradicting conditions, or a "
+    "curator marks the commitment disputed with a reason and the conflicting citation. A disputed "
+    "commitment still counts for the stance; the country page shows both accounts side by side, "
+    "and the table and the map mark the country with ⚠ (a symbol, never colour alone). The API "
+    "and the downloads carry `disputed` and the reason."
+)
+EVENTS = (
+    "An event is a meeting, a call or a document (for example the Paris summit of 6 January "
+    "2026). It has a date with its precision and how the date was established, a place when the "
+    "sources give one, a summary, and coalition-level facts with their own citations: how many "
+    "countries attended or were said to be willing, force sizes floated, what the United States "
+    "offered or declined, and who signed which declaration. A commitment may link to the event "
+    "at which it was made. A country that signs a document is listed as a signatory; a "
+    "signature is not a stance (the host, Ukraine, signs without having a stance)."
+)
+
+
 class CodebookEntry(BaseModel):
     key: str
     label: str
@@ -65,6 +100,10 @@ class Codebook(BaseModel):
     stances: list[CodebookEntry]
     roles: list[CodebookEntry]
     derivation: str
+    attributions: list[CodebookEntry] = []
+    firmness: list[CodebookEntry] = []
+    disputes: str = DISPUTES
+    events: str = EVENTS
 
 
 def codebook(*, dataset: Dataset) -> Codebook:
@@ -75,6 +114,10 @@ def codebook(*, dataset: Dataset) -> Codebook:
         roles=[CodebookEntry(key=role.value, label=ROLE_LABELS[role], meaning=meaning)
                for role, meaning in ROLE_MEANINGS.items()],
         derivation=DERIVATION,
+        attributions=[CodebookEntry(key=key.value, label=label, meaning=meaning)
+                      for key, (label, meaning) in ATTRIBUTION_MEANINGS.items()],
+        firmness=[CodebookEntry(key=key.value, label=label, meaning=meaning)
+                  for key, (label, meaning) in FIRMNESS_MEANINGS.items()],
     )
 
 
