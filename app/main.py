@@ -10,6 +10,7 @@ from app.routes import (
     admin,
     admin_auth,
     admin_citations,
+    admin_events,
     admin_sources,
     api,
     cards,
@@ -49,6 +50,7 @@ def create_app() -> FastAPI:
     app.include_router(admin_auth.router)
     app.include_router(admin.router)
     app.include_router(admin_sources.router)
+    app.include_router(admin_events.router)
     app.include_router(admin_citations.router)
     return app
 

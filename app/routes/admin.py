@@ -64,6 +64,7 @@ def attempt_save(request: Request, curator: CuratorPage, spec: FormSpec,
         values = {**spec["values"], "version": str(conflict.current_version)}
         context = {"curator": curator, "form": {**spec, "values": values},
                    "changes": conflict.changes, "sources": dataset.sources if dataset else [],
+                   "events": dataset.events if dataset else [],
                    "names": {c.code: c.name for c in dataset.countries} if dataset else {}}
         return admin_response(request, "admin/conflict.html", context, status_code=409)
     except editing.RecordNotFound as missing:
@@ -79,7 +80,7 @@ def admin_index(request: Request, session: SessionDep, curator: CuratorPage) -> 
     context = {
         "curator": curator, "dataset": dataset,
         "countries": list_countries(dataset=dataset, as_of=today()),
-        "sources": dataset.sources,
+        "sources": dataset.sources, "events": dataset.events,
         "trail": edit_trail(session=session, upto_revision=dataset.revision, limit=15),
     }
     return admin_response(request, "admin/index.html", context)
@@ -99,7 +100,7 @@ def _country_page(request: Request, session: SessionDep, curator: CuratorPage, c
     base = f"/admin/countries/{country.code.lower()}"
     context = {
         "curator": curator, "dataset": dataset, "country": country,
-        "sources": dataset.sources,
+        "sources": dataset.sources, "events": dataset.events,
         "country_form": country_form or form_spec(
             "country", base, editing.country_values(country=record)),
         "commitment_form": commitment_form or form_spec(
@@ -249,7 +250,7 @@ def commitment_page(request: Request, session: SessionDep, curator: CuratorPage,
         raise HTTPException(404, detail=f"No commitment {commitment_id}.")
     context = {
         "curator": curator, "dataset": dataset, "commitment": record, "country": country,
-        "sources": dataset.sources,
+        "sources": dataset.sources, "events": dataset.events,
         "specs": {**_commitment_forms(record, country.version), **(filled or {})},
     }
     return admin_response(request, "admin/commitment.html", context, block=block,
@@ -289,7 +290,7 @@ def commitment_attempt(request: Request, session: SessionDep, curator: CuratorWr
 @router.post("/commitments/{commitment_id}/validate", response_class=HTMLResponse)
 def validate_correction(request: Request, session: SessionDep, curator: CuratorWrite,
                         commitment_id: int, form: FormDep) -> Response:
-    errors = editing.correction_errors(values=form, today=today())
+    errors = editing.correction_errors(session=session, values=form, today=today())
     spec = form_spec("correction", f"/admin/commitments/{commitment_id}", form, errors)
     return commitment_page(request, session, curator, commitment_id,
                            filled={"correction": spec}, block="correct_form")

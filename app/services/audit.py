@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "source.edit": "edited a source",
     "country.add": "added a country",
     "country.edit": "edited a country",
+    "event.add": "added an event",
+    "event.edit": "edited an event",
 }
 ROLE_LABELS = {"system": "System", "curator": "Curator", "admin": "Administrator"}
 _NOT_COMPARED = {"id", "created_at", "updated_at", "version"}
@@ -114,6 +116,10 @@ def changes_since(
 
 def country_events(code: str) -> ColumnElement[bool]:
     return col(AuditEvent.country_code) == code
+
+
+def event_events(event_id: int) -> ColumnElement[bool]:
+    return (col(AuditEvent.entity) == "event") & (col(AuditEvent.entity_id) == str(event_id))
 
 
 def source_events(source_id: int) -> ColumnElement[bool]:

@@ -14,32 +14,46 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, update
 from sqlmodel import Session, col, select
 
-from app.models import AuditEvent, Citation, Commitment, Country, Source, User, utcnow
+from app.models import (
+    AuditEvent,
+    Citation,
+    Commitment,
+    Country,
+    Event,
+    Source,
+    User,
+    utcnow,
+)
 from app.services import hooks
 from app.services.audit import (
     TrailEntry,
     changes_since,
     country_events,
+    event_events,
     source_events,
     to_json,
 )
 from app.services.dataset import publish_revision
-from app.services.records import CitationRecord, CommitmentRecord, CountryRecord
+from app.services.records import CitationRecord, CommitmentRecord, CountryRecord, EventRecord
 from app.services.validation import (
     CONDITION_FLAGS,
     NEW_SOURCE,
     TRI_STATE,
     FieldErrors,
     Values,
+    attribution_of,
     message,
     parse_date,
     text,
     validate_citation,
     validate_commitment_fields,
     validate_country,
+    validate_event,
     validate_reason,
     validate_source,
 )
+
+CHECKED = {"on", "yes", "true"}
 
 
 class ValidationFailed(Exception):
@@ -82,9 +96,22 @@ def citation_errors(*, session: Session, values: Values, today: date) -> FieldEr
                              source_text=source.text if source else new_text or None)
 
 
+def link_errors(*, session: Session, values: Values) -> FieldErrors:
+    """The event a commitment links to, and the citation its dispute names, must exist."""
+    errors: FieldErrors = {}
+    event = text(values, "event_id")
+    if event and (not event.isdigit() or session.get(Event, int(event)) is None):
+        errors["event_id"] = message("event_unknown")
+    cited = text(values, "dispute_citation_id")
+    if cited and (not cited.isdigit() or session.get(Citation, int(cited)) is None):
+        errors["dispute_citation_id"] = message("citation_unknown")
+    return errors
+
+
 def commitment_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
     """Every message for the add-commitment form (commitment fields and its citation)."""
-    return {**validate_commitment_fields(values, today=today),
+    return {**link_errors(session=session, values=values),
+            **validate_commitment_fields(values, today=today),
             **citation_errors(session=session, values=values, today=today)}
 
 
@@ -102,8 +129,9 @@ def citation_removal_errors(*, session: Session, citation: Citation,
     return {**errors, "citation": message("last_citation")} if siblings <= 1 else errors
 
 
-def correction_errors(*, values: Values, today: date) -> FieldErrors:
-    return {**validate_commitment_fields(values, today=today),
+def correction_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
+    return {**link_errors(session=session, values=values),
+            **validate_commitment_fields(values, today=today),
             **validate_reason(values, required=False)}
 
 
@@ -154,7 +182,8 @@ def _publish(session: Session, user: User, summary: str, events: list[AuditEvent
 # ---- optimistic concurrency ---------------------------------------------------------------
 
 
-def _bump(session: Session, model: type[Country] | type[Source], key: ColumnElement[bool],
+def _bump(session: Session, model: type[Country] | type[Source] | type[Event],
+          key: ColumnElement[bool],
           expected: int, events: ColumnElement[bool]) -> None:
     """Raise the record's version from `expected`, atomically; a VersionConflict otherwise."""
     version = col(model.version)
@@ -177,6 +206,10 @@ def bump_source(session: Session, source_id: int, expected: int) -> None:
     _bump(session, Source, col(Source.id) == source_id, expected, source_events(source_id))
 
 
+def bump_event(session: Session, event_id: int, expected: int) -> None:
+    _bump(session, Event, col(Event.id) == event_id, expected, event_events(event_id))
+
+
 # ---- commitments --------------------------------------------------------------------------
 
 
@@ -192,9 +225,26 @@ def commitment_fields(values: Values) -> dict[str, Any]:
         "cond_location": text(values, "cond_location") or None,
         "cond_troop_numbers": text(values, "cond_troop_numbers") or None,
         "cond_other": text(values, "cond_other") or None,
+        "firmness": text(values, "firmness") or "firm",
+        **dispute_fields(values),
     }
     fields.update({f"cond_{f}": _tri_state(values, f"cond_{f}") for f in CONDITION_FLAGS})
     return fields
+
+
+def _optional_id(values: Values, name: str) -> int | None:
+    raw = text(values, name)
+    return int(raw) if raw.isdigit() else None
+
+
+def dispute_fields(values: Values) -> dict[str, Any]:
+    """The event link and the curator's dispute marking (reason and conflicting citation are
+    kept only while the commitment is marked disputed)."""
+    disputed = text(values, "disputed") in CHECKED
+    return {"event_id": _optional_id(values, "event_id"), "disputed": disputed,
+            "dispute_reason": (text(values, "dispute_reason") or None) if disputed else None,
+            "dispute_citation_id": _optional_id(values, "dispute_citation_id") if disputed
+            else None}
 
 
 def source_fields(values: Values, prefix: str = "") -> dict[str, Any]:
@@ -216,7 +266,7 @@ def _country(session: Session, code: str) -> Country:
 
 def citation_fields(values: Values) -> dict[str, Any]:
     return {"quote": (values.get("quote") or "").strip(),
-            "speaker": text(values, "speaker") or None}
+            "speaker": text(values, "speaker") or None, "attribution": attribution_of(values)}
 
 
 def _citation_source(session: Session, user: User, values: Values,
@@ -283,7 +333,7 @@ def _change_commitment(session: Session, user: User, commitment: Commitment, val
 def correct_commitment(*, session: Session, user: User, commitment_id: int, values: Values,
                        today: date) -> int:
     commitment = _live_commitment(session, commitment_id)
-    errors = correction_errors(values=values, today=today)
+    errors = correction_errors(session=session, values=values, today=today)
     if errors:
         raise ValidationFailed(errors)
 
@@ -451,22 +501,24 @@ def _form_text(value: object) -> str:
 
 def new_commitment_values(*, version: int, today: date) -> dict[str, str]:
     return {"version": str(version), "date": today.isoformat(), "date_precision": "day",
-            "source_id": ""}
+            "source_id": "", "firmness": "firm", "attribution": ""}
 
 
 def commitment_values(*, commitment: CommitmentRecord, version: int) -> dict[str, str]:
     """The correction form of a commitment, as the curator would have typed it."""
     values = {name: _form_text(getattr(commitment, name)) for name in
-              ("kind", "date", "date_precision", "date_basis", "summary")}
+              ("kind", "date", "date_precision", "date_basis", "summary", "firmness",
+               "event_id", "dispute_reason", "dispute_citation_id")}
     conditions = commitment.conditions.model_dump()
     values.update({f"cond_{name}": _form_text(value) for name, value in conditions.items()})
-    return {**values, "version": str(version)}
+    return {**values, "disputed": "on" if commitment.disputed else "", "version": str(version)}
 
 
 def citation_values(*, citation: CitationRecord, version: int) -> dict[str, str]:
     """The correction form of a citation, as the curator would have typed it."""
     return {"source_id": str(citation.source_id), "quote": citation.quote,
-            "speaker": citation.speaker or "", "version": str(version)}
+            "speaker": citation.speaker or "", "attribution": citation.attribution.value,
+            "version": str(version)}
 
 
 def country_values(*, country: CountryRecord) -> dict[str, str]:
@@ -489,3 +541,54 @@ def commitment_country(*, session: Session, commitment_id: int) -> str:
     if commitment is None:
         raise RecordNotFound(f"No commitment {commitment_id}.")
     return commitment.country_code
+
+
+
+# ---- events -------------------------------------------------------------------------------
+
+
+def event_snapshot(event: Event) -> dict[str, Any]:
+    return event.model_dump(mode="json")
+
+
+def event_errors(*, session: Session, values: Values, today: date,
+                 event_id: int | None) -> FieldErrors:
+    taken = frozenset(session.exec(select(Event.slug).where(col(Event.id) != (event_id or 0))))
+    return validate_event(values, today=today, taken=taken)
+
+
+def event_fields(values: Values) -> dict[str, Any]:
+    return {"slug": text(values, "slug"), "name": text(values, "name"),
+            "date": parse_date(text(values, "date")),
+            "date_precision": text(values, "date_precision") or "day",
+            "date_basis": text(values, "date_basis") or None,
+            "place": text(values, "place") or None, "summary": text(values, "summary") or None}
+
+
+def save_event(*, session: Session, user: User, event_id: int | None, values: Values,
+               today: date) -> int:
+    """Add an event (event_id None) or edit one, versioned like countries and sources.
+    Returns the new revision number."""
+    existing = session.get(Event, event_id) if event_id is not None else None
+    if event_id is not None and existing is None:
+        raise RecordNotFound(f"No event {event_id}.")
+    _checked(event_errors(session=session, values=values, today=today, event_id=event_id))
+    before = event_snapshot(existing) if existing else None
+    if existing is not None:
+        bump_event(session, existing.id or 0, submitted_version(values))
+        session.refresh(existing)
+    event = existing or Event(**event_fields(values))
+    event.sqlmodel_update(event_fields(values))
+    session.add(event)
+    session.flush()
+    action = "event.edit" if existing else "event.add"
+    audit = _event(user, action, "event", event.id, country_code=None, before=before,
+                   after=event_snapshot(event))
+    return _publish(session, user, f"Event {action.split('.')[1]}ed: {event.name}", [audit])
+
+
+def event_values(*, event: EventRecord) -> dict[str, str]:
+    """The edit form of an event, as the curator would have typed it."""
+    fields = event.model_dump(include={"slug", "name", "date", "date_precision", "date_basis",
+                                       "place", "summary", "version"})
+    return {name: _form_text(value) for name, value in fields.items()}
