@@ -22,6 +22,12 @@ def migrate_fresh(engine: Engine) -> None:
 
 
 def reset_and_seed(engine: Engine, seed_dir: Path) -> None:
+    empty_tables(engine)
+    with Session(engine) as session:
+        load_seed(session=session, seed_dir=seed_dir)
+
+
+def empty_tables(engine: Engine) -> None:
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
@@ -30,5 +36,3 @@ def reset_and_seed(engine: Engine, seed_dir: Path) -> None:
         else:
             for name in tables:
                 conn.execute(text(f'DELETE FROM "{name}"'))
-    with Session(engine) as session:
-        load_seed(session=session, seed_dir=seed_dir)
