@@ -37,7 +37,8 @@ def test_every_seed_citation_keeps_its_attribution_rule(articles_dir: Path) -> N
     citations = seed_citations(SEED)
     assert len(citations) > 60
     for cit in citations:
-        article, quote, speaker = _article(articles_dir, cit["source"]), cit["quote"], cit["speaker"]
+        article = _article(articles_dir, cit["source"])
+        quote, speaker = cit["quote"], cit["speaker"]
         assert quote in article, quote
         if cit["attribution"] == "direct":
             assert speaker, quote
@@ -86,7 +87,8 @@ def test_the_loader_refuses_a_citation_that_breaks_a_rule(
 
 
 def test_direct_quotes_must_stand_inside_quotation_marks() -> None:
-    text = 'Merz said Germany could help. \u201cWe will not send troops,\u201d he said. "Never," she said.'
+    text = ('Merz said Germany could help. \u201cWe will not send troops,\u201d he said. '
+            '"Never," she said.')
     assert quoted_in("We will not send troops", text)
     assert quoted_in("\u201cWe will not send troops,\u201d", text)
     assert quoted_in("Never", text)
