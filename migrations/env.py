@@ -23,6 +23,12 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = context.config.attributes.get("connection") or get_engine()
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations copy a table, drop it and rename the copy: with foreign keys
+            # enforced, SQLite refuses to drop a table other rows refer to. (Outside any
+            # transaction, where this pragma takes effect; turned back on below.)
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -31,6 +37,8 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

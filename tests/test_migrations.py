@@ -18,3 +18,42 @@ def test_app_code_never_creates_tables() -> None:
 
     for path in (PROJECT_ROOT / "app").rglob("*.py"):
         assert "create_all" not in path.read_text(), path
+
+
+def test_evidence_migration_gives_existing_citations_a_sensible_attribution(
+    migrated: None,
+) -> None:
+    """0005 on a database holding citations: a named speaker becomes `reported` (a paraphrase
+    until a curator checks the quotation marks), none becomes `outlet`; commitments are firm."""
+    from sqlalchemy import text
+
+    from app.db import get_engine
+    from tests.support.database import empty_tables
+
+    engine = get_engine()
+    empty_tables(engine)
+    command.downgrade(alembic_config(), "0002")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO country (code, name, in_europe, role, version, created_at) "
+                "VALUES ('FR', 'France', true, 'member', 1, '2026-01-01')"))
+            conn.execute(text(
+                "INSERT INTO source (id, title, title_is_lede, version, created_at) "
+                "VALUES (1, 'T', false, 1, '2026-01-01')"))
+            conn.execute(text(
+                "INSERT INTO commitment (id, country_code, kind, date, date_precision, summary, "
+                "created_at, updated_at) VALUES (1, 'FR', 'troops', '2026-01-06', 'day', 's', "
+                "'2026-01-01', '2026-01-01')"))
+            conn.execute(text(
+                "INSERT INTO citation (id, commitment_id, source_id, quote, speaker) VALUES "
+                "(1, 1, 1, 'q1', 'Emmanuel Macron'), (2, 1, 1, 'q2', NULL)"))
+    finally:
+        command.upgrade(alembic_config(), "head")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, attribution FROM citation ORDER BY id")).all()
+        commitment = conn.execute(text(
+            "SELECT firmness, disputed, event_id FROM commitment")).one()
+    empty_tables(engine)
+    assert [tuple(row) for row in rows] == [(1, "reported"), (2, "outlet")]
+    assert tuple(commitment) == ("firm", False, None)
