@@ -10,7 +10,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("path", ["/", "/?stance=troops&as_of=2025-12-31", "/countries/fr",
-                                  "/countries/ua", "/sources", "/sources/1", "/about"])
+                                  "/countries/ua", "/sources", "/sources/1", "/about",
+                                  "/countries/de", "/events",
+                                  "/events/paris-summit-2026-01-06"])
 def test_no_serious_or_critical_violations(guarded_page: Page, path: str) -> None:
     guarded_page.goto(path)
     if path == "/" or path.startswith("/?"):

@@ -2,11 +2,12 @@
 downloads, exact revisions, and the curators' event forms (versions, audit, conflicts)."""
 
 import json
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
-from app.models import AuditEvent, Revision
+from app.models import AuditEvent, Event, Revision
 from app.services.records import Dataset
 from app.services.validation import message
 from tests.support.admin import Curator, field_error
@@ -145,3 +146,50 @@ def test_event_forms_refuse_bad_input_and_keep_it(curator: Curator) -> None:
     taken = curator.client.post("/admin/events/validate", data=_event_form(curator, slug=SUMMIT))
     assert field_error(taken.text, "event", "slug") == message("slug_taken")
 
+
+
+def _event_id(curator: Curator, db: Session) -> tuple[str, dict[str, Any]]:
+    detail = curator.client.get(f"/api/events/{SUMMIT}").json()
+    event = db.exec(select(Event).where(Event.slug == SUMMIT)).one()
+    return str(event.id), detail
+
+
+def test_curators_add_and_remove_facts_and_signatories(curator: Curator, db: Session) -> None:
+    event_id, before = _event_id(curator, db)
+    base = f"/admin/events/{event_id}"
+    page = curator.client.get(base).text
+    assert "Add a fact" in page and "Record signatory" in page
+    fact = {"csrf_token": curator.csrf, "version": "1", "statement": "Sixteen said yes.",
+            "source_id": "1", "attribution": "reported", "speaker": "",
+            "quote": "Poland rejected sending troops and offered only logistics."}
+    refused = curator.client.post(f"{base}/facts", data=fact)
+    assert refused.status_code == 422 and "Sixteen said yes.</textarea>" in refused.text
+    added = curator.client.post(f"{base}/facts", data={**fact, "attribution": "outlet",
+                                                        "speaker": ""}, follow_redirects=False)
+    assert added.status_code == 303
+    after = curator.client.get(f"/api/events/{SUMMIT}").json()
+    assert len(after["facts"]) == len(before["facts"]) + 1 and after["version"] == 2
+    assert after["facts"][-1]["citations"][0]["attribution"] == "outlet"
+    stale = curator.client.post(f"{base}/signatories", data={
+        "csrf_token": curator.csrf, "version": "1", "country": "DE", "document": "X"})
+    assert stale.status_code == 409
+    signed = curator.client.post(f"{base}/signatories", data={
+        "csrf_token": curator.csrf, "version": "2", "country": "DE",
+        "document": "Declaration of intent"}, follow_redirects=False)
+    assert signed.status_code == 303
+    germany = curator.client.get("/api/countries/de").json()
+    assert germany["signatures"][0]["document"] == "Declaration of intent"
+    assert germany["stance"] == "troops"
+    new_fact = after["facts"][-1]["id"]
+    no_reason = curator.client.post(f"{base}/facts/{new_fact}/remove",
+                                    data={"csrf_token": curator.csrf, "version": "3"})
+    assert no_reason.status_code == 422
+    removed = curator.client.post(f"{base}/facts/{new_fact}/remove", data={
+        "csrf_token": curator.csrf, "version": "3", "reason": "Not in the source"},
+        follow_redirects=False)
+    assert removed.status_code == 303
+    assert len(curator.client.get(f"/api/events/{SUMMIT}").json()["facts"]) == \
+        len(before["facts"])
+    assert [e.action for e in _events(db)] == ["fact.add", "signatory.add", "fact.remove"]
+    assert curator.client.get(f"/api/events/{SUMMIT}?rev=2").json()["facts"][-1]["id"] == \
+        new_fact

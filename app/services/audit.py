@@ -28,6 +28,10 @@ ACTION_LABELS = {
     "country.edit": "edited a country",
     "event.add": "added an event",
     "event.edit": "edited an event",
+    "fact.add": "added a fact about an event",
+    "fact.remove": "removed a fact about an event",
+    "signatory.add": "recorded a signatory",
+    "signatory.remove": "removed a signatory",
 }
 ROLE_LABELS = {"system": "System", "curator": "Curator", "admin": "Administrator"}
 _NOT_COMPARED = {"id", "created_at", "updated_at", "version"}

@@ -83,7 +83,8 @@ def _event_records(session: Session) -> list[EventRecord]:
     signatories: dict[int, list[SignatoryRecord]] = defaultdict(list)
     for row in session.exec(select(Signatory).order_by(col(Signatory.id))):
         signatories[row.event_id].append(
-            SignatoryRecord(country_code=row.country_code, document=row.document))
+            SignatoryRecord(id=row.id or 0, country_code=row.country_code,
+                            document=row.document))
     return [
         EventRecord(**event.model_dump(exclude={"created_at"}),
                     facts=tuple(facts[event.id or 0]),

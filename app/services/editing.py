@@ -20,6 +20,9 @@ from app.models import (
     Commitment,
     Country,
     Event,
+    EventFact,
+    FactCitation,
+    Signatory,
     Source,
     User,
     utcnow,
@@ -49,7 +52,9 @@ from app.services.validation import (
     validate_commitment_fields,
     validate_country,
     validate_event,
+    validate_fact,
     validate_reason,
+    validate_signatory,
     validate_source,
 )
 
@@ -592,3 +597,104 @@ def event_values(*, event: EventRecord) -> dict[str, str]:
     fields = event.model_dump(include={"slug", "name", "date", "date_precision", "date_basis",
                                        "place", "summary", "version"})
     return {name: _form_text(value) for name, value in fields.items()}
+
+
+
+# ---- an event's facts and signatories (each save bumps the event's version) --------------
+
+
+def _live_event(session: Session, event_id: int) -> Event:
+    event = session.get(Event, event_id)
+    if event is None:
+        raise RecordNotFound(f"No event {event_id}.")
+    return event
+
+
+def fact_snapshot(session: Session, fact: EventFact) -> dict[str, Any]:
+    citations = session.exec(select(FactCitation).where(FactCitation.fact_id == fact.id)
+                             .order_by(col(FactCitation.id))).all()
+    return {**fact.model_dump(mode="json"),
+            "citations": [c.model_dump(mode="json") for c in citations]}
+
+
+def fact_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
+    return {**validate_fact(values), **citation_errors(session=session, values=values,
+                                                       today=today)}
+
+
+def _event_change(session: Session, user: User, event: Event, values: Values, action: str,
+                  events: list[AuditEvent], *, before: dict[str, Any] | None,
+                  after: dict[str, Any] | None, what: str) -> int:
+    reason = text(values, "reason")
+    events.append(_event(user, action, "event", event.id, country_code=None, before=before,
+                         after=after, reason=reason))
+    return _publish(session, user, f"Event {event.slug}: {what}", events)
+
+
+def add_fact(*, session: Session, user: User, event_id: int, values: Values,
+             today: date) -> int:
+    """A coalition-level fact about an event, with its first citation."""
+    event = _live_event(session, event_id)
+    _checked(fact_errors(session=session, values=values, today=today))
+    bump_event(session, event.id or 0, submitted_version(values))
+    events: list[AuditEvent] = []
+    source_id = _citation_source(session, user, values, events)
+    fact = EventFact(event_id=event.id or 0, statement=text(values, "statement"))
+    session.add(fact)
+    session.flush()
+    session.add(FactCitation(fact_id=fact.id or 0, source_id=source_id, **citation_fields(values)))
+    session.flush()
+    return _event_change(session, user, event, values, "fact.add", events, before=None,
+                         after=fact_snapshot(session, fact), what="fact added")
+
+
+def remove_fact(*, session: Session, user: User, event_id: int, fact_id: int,
+                values: Values) -> int:
+    event = _live_event(session, event_id)
+    fact = session.get(EventFact, fact_id)
+    if fact is None or fact.event_id != event.id:
+        raise RecordNotFound(f"No fact {fact_id} of event {event_id}.")
+    _checked(validate_reason(values, required=True))
+    bump_event(session, event.id or 0, submitted_version(values))
+    before = fact_snapshot(session, fact)
+    for citation in session.exec(select(FactCitation).where(FactCitation.fact_id == fact_id)):
+        session.delete(citation)
+    session.flush()
+    session.delete(fact)
+    session.flush()
+    return _event_change(session, user, event, values, "fact.remove", [], before=before,
+                         after=None, what=f"fact {fact_id} removed")
+
+
+def signatory_errors(*, session: Session, values: Values) -> FieldErrors:
+    codes = frozenset(session.exec(select(Country.code)))
+    return validate_signatory(values, countries=codes)
+
+
+def add_signatory(*, session: Session, user: User, event_id: int, values: Values) -> int:
+    """A country that signed a document at the event (recorded as such, never as a stance)."""
+    event = _live_event(session, event_id)
+    _checked(signatory_errors(session=session, values=values))
+    bump_event(session, event.id or 0, submitted_version(values))
+    signatory = Signatory(event_id=event.id or 0, country_code=text(values, "country").upper(),
+                          document=text(values, "document"))
+    session.add(signatory)
+    session.flush()
+    return _event_change(session, user, event, values, "signatory.add", [], before=None,
+                         after=signatory.model_dump(mode="json"),
+                         what=f"{signatory.country_code} signed {signatory.document}")
+
+
+def remove_signatory(*, session: Session, user: User, event_id: int, signatory_id: int,
+                     values: Values) -> int:
+    event = _live_event(session, event_id)
+    signatory = session.get(Signatory, signatory_id)
+    if signatory is None or signatory.event_id != event.id:
+        raise RecordNotFound(f"No signatory {signatory_id} of event {event_id}.")
+    _checked(validate_reason(values, required=True))
+    bump_event(session, event.id or 0, submitted_version(values))
+    before = signatory.model_dump(mode="json")
+    session.delete(signatory)
+    session.flush()
+    return _event_change(session, user, event, values, "signatory.remove", [], before=before,
+                         after=None, what=f"signatory {signatory_id} removed")

@@ -96,6 +96,7 @@ class FactRecord(Record):
 
 
 class SignatoryRecord(Record):
+    id: int = 0
     country_code: str
     document: str
 

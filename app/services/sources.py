@@ -2,6 +2,7 @@
 
 from pydantic import BaseModel
 
+from app.models import Attribution
 from app.services.countries import country_url
 from app.services.records import Dataset, SourceRecord
 
@@ -17,6 +18,7 @@ class Claim(BaseModel):
     quote: str
     speaker: str | None
     retracted: bool = False
+    attribution: Attribution | None = None  # None for a mention
 
 
 class SourceSummary(SourceRecord):
@@ -39,7 +41,7 @@ def _claims(dataset: Dataset, source_id: int) -> list[Claim]:
                   commitment_id=commitment.id, kind=commitment.kind,
                   date=commitment.date.isoformat(), summary=commitment.summary,
                   quote=citation.quote, speaker=citation.speaker,
-                  retracted=commitment.is_retracted)
+                  retracted=commitment.is_retracted, attribution=citation.attribution)
             for citation in commitment.citations if citation.source_id == source_id
         )
     for mention in dataset.mentions:

@@ -265,3 +265,17 @@ def validate_event(values: Values, *, today: date, taken: frozenset[str]) -> Fie
     _keep(errors, "place", check_length(text(values, "place"), 200))
     _keep(errors, "summary", check_length(text(values, "summary"), 2000))
     return errors
+
+
+def validate_fact(values: Values) -> FieldErrors:
+    error = check_length(text(values, "statement"), 1000, required=True)
+    return {"statement": error} if error else {}
+
+
+def validate_signatory(values: Values, *, countries: frozenset[str]) -> FieldErrors:
+    errors: FieldErrors = {}
+    code = text(values, "country").upper()
+    _keep(errors, "country", message("required") if not code else None)
+    _keep(errors, "country", None if code in countries else message("choice"))
+    _keep(errors, "document", check_length(text(values, "document"), 300, required=True))
+    return errors
