@@ -138,6 +138,7 @@ class Dataset(Record):
     _mentions: dict[str, list[MentionRecord]] = PrivateAttr(default_factory=dict)
     _events: dict[int, EventRecord] = PrivateAttr(default_factory=dict)
     _citations: dict[int, CitationRecord] = PrivateAttr(default_factory=dict)
+    _holders: dict[int, CommitmentRecord] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, _context: object) -> None:
         self._by_code = {country.code: country for country in self.countries}
@@ -152,6 +153,7 @@ class Dataset(Record):
         self._mentions = dict(mentions)
         self._events = {event.id: event for event in self.events}
         self._citations = {cit.id: cit for c in self.commitments for cit in c.citations}
+        self._holders = {cit.id: c for c in self.commitments for cit in c.citations}
 
     def country(self, code: str) -> CountryRecord | None:
         return self._by_code.get(code.upper())
@@ -177,5 +179,4 @@ class Dataset(Record):
         return self._citations.get(citation_id) if citation_id is not None else None
 
     def commitment_of_citation(self, citation_id: int) -> CommitmentRecord | None:
-        return next((c for c in self.commitments
-                     if any(cit.id == citation_id for cit in c.citations)), None)
+        return self._holders.get(citation_id)
