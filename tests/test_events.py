@@ -63,7 +63,7 @@ def test_country_pages_link_their_events_and_show_signatures_without_a_stance(
     assert f'href="/events/{SUMMIT}"' in france
     assert 'href="/events/coalition-statement-2025-08-17"' in france
     ukraine = client.get("/countries/ua")
-    assert "Signatory: Declaration of intent" in ukraine.text
+    assert "Signatory: Trilateral declaration of intent" in ukraine.text
     detail = client.get("/api/countries/ua").json()
     assert detail["stance"] == "undeclared" and detail["signatures"][0]["event"]["slug"] == SUMMIT
     commitment = client.get("/api/countries/de").json()["commitments"][0]
