@@ -14,7 +14,7 @@ from app.routes.admin_auth import CuratorPage, CuratorWrite, FormDep, admin_resp
 from app.routes.deps import today
 from app.services import editing
 from app.services.dataset import dataset_at
-from app.services.records import Dataset, EventRecord
+from app.services.records import EventRecord
 
 router = APIRouter(prefix="/admin/events", include_in_schema=False)
 
@@ -67,10 +67,6 @@ def _page(request: Request, session: SessionDep, curator: CuratorPage, event_id:
                           block=block)
 
 
-def _latest(session: SessionDep) -> Dataset | None:
-    return dataset_at(session=session)
-
-
 def _attempt(request: Request, session: SessionDep, curator: CuratorWrite, event_id: int | None,
              spec: FormSpec, save: Callable[[], int]) -> Response:
     """Save; on bad input the event's page with this form filled (422); 409 on a stale version."""
@@ -81,7 +77,7 @@ def _attempt(request: Request, session: SessionDep, curator: CuratorWrite, event
         request, curator, spec,
         lambda failed, status: _page(request, session, curator, event_id, status_code=status,
                                      filled={spec["name"]: failed}),
-        lambda: then(save(), target()), dataset=_latest(session))
+        lambda: then(save(), target()), dataset=dataset_at(session=session))
 
 
 @router.get("/new", response_class=HTMLResponse)

@@ -295,17 +295,10 @@ class EventListView(BaseModel):
     events: list[EventSummary]
 
 
-def _rev_query(request: Request) -> str:
+def _pin(request: Request) -> tuple[int | None, str]:
+    """The asked revision and the query that keeps it on the page's links (?rev=N or "")."""
     rev = _parse_rev(request.query_params.get("rev"), [])
-    return f"?rev={rev}" if rev else ""
-
-
-def _serve_pinned(request: Request, render: Callable[[str], Callable[[Dataset], Rendered]]
-                  ) -> Response:
-    """A page whose links keep the asked ?rev= (so the link style is part of the cache key)."""
-    rev_query = _rev_query(request)
-    rev = int(rev_query[5:]) if rev_query else None
-    return serve(request, rev=rev, key=(rev_query,), render_page=render(rev_query))
+    return rev, f"?rev={rev}" if rev else ""
 
 
 def _events_renderer(rev_query: str, *, json: bool) -> Callable[[Dataset], Rendered]:
@@ -341,22 +334,27 @@ def _event_renderer(slug: str, rev_query: str, *, json: bool) -> Callable[[Datas
 
 @router.get("/events.json")
 async def events_json(request: Request) -> Response:
-    return _serve_pinned(request, lambda pin: _events_renderer(pin, json=True))
+    rev, pin = _pin(request)
+    return serve(request, rev=rev, key=(pin,), render_page=_events_renderer(pin, json=True))
 
 
 @router.get("/events")
 async def events_page(request: Request) -> Response:
     """Meetings, calls and documents, newest first; ?rev= as everywhere."""
-    return _serve_pinned(request, lambda pin: _events_renderer(pin, json=False))
+    rev, pin = _pin(request)
+    return serve(request, rev=rev, key=(pin,), render_page=_events_renderer(pin, json=False))
 
 
 @router.get("/events/{slug}.json")
 async def event_json(request: Request, slug: str) -> Response:
-    return _serve_pinned(request, lambda pin: _event_renderer(slug[:MAX_PARAM], pin, json=True))
+    rev, pin = _pin(request)
+    return serve(request, rev=rev, key=(pin,),
+                 render_page=_event_renderer(slug[:MAX_PARAM], pin, json=True))
 
 
 @router.get("/events/{slug}")
 async def event_page(request: Request, slug: str) -> Response:
     """One event: its facts with citations, signatories and the commitments made there."""
-    return _serve_pinned(request,
-                         lambda pin: _event_renderer(slug[:MAX_PARAM], pin, json=False))
+    rev, pin = _pin(request)
+    return serve(request, rev=rev, key=(pin,),
+                 render_page=_event_renderer(slug[:MAX_PARAM], pin, json=False))
