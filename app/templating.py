@@ -10,8 +10,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
 from app.config import PROJECT_ROOT, get_settings
+from app.dates import format_date
 from app.models import Kind, Stance
-from app.services.mapdata import PALETTE, STANCE_LABELS
+from app.services.mapdata import DEFINITIONS, LABELS, PALETTE, STANCE_LABELS
 from app.services.records import Dataset
 from app.services.revisions import pinned_url
 from app.web.static import static_url as fingerprinted_url
@@ -24,7 +25,7 @@ env = Environment(
 )
 
 env.globals.update(stance_labels=STANCE_LABELS, stances=list(Stance), settings=get_settings,
-                   palette=PALETTE,
+                   palette=PALETTE, category_labels=LABELS, definitions=DEFINITIONS,
                    kind_options=[(kind.value, STANCE_LABELS[Stance(kind)]) for kind in Kind])
 
 
@@ -34,6 +35,9 @@ def static_url(path: str) -> str:
 
 
 env.globals["static_url"] = static_url
+# The one date formatter: {{ day | readable_date }}, {{ day | readable_date(precision) }}.
+env.filters["readable_date"] = format_date
+env.globals["readable_date"] = format_date
 
 
 def pinned_request_url(request: Request, dataset: Dataset) -> str:

@@ -127,7 +127,7 @@ def test_date_control_redraws_map_legend_and_table_as_they_stood(
     assert after["POL"] == undeclared and after["ESP"] == undeclared
     assert after["FRA"] == before["FRA"]
     expect(guarded_page.locator("h2.as-of time")).to_have_attribute("datetime", "2025-12-31")
-    expect(guarded_page.locator('tr[data-code="PL"] .badge')).to_have_text("Undeclared")
+    expect(guarded_page.locator('tr[data-code="PL"] .badge')).to_have_text("No commitment recorded")
     earlier = legend_of(guarded_page, f"{base_url}/index.json?as_of=2025-12-31")
     assert shown_legend(guarded_page) == earlier
     assert earlier != legend_of(guarded_page, f"{base_url}/index.json")

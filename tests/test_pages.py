@@ -82,7 +82,7 @@ def test_dashboard_lists_every_country_and_maps_those_in_view(client: TestClient
     api = client.get("/api/countries").json()["countries"]
     assert sorted(table_codes(html)) == sorted(row["code"] for row in api)
     drawn = {loc for trace in figure_of(html)["data"] if trace["type"] == "choropleth"
-             for loc in trace["locations"]}
+             and trace.get("customdata") for loc in trace["locations"]}
     assert drawn == {EUROPE_ALPHA3[r["code"]] for r in api if r["code"] in EUROPE_ALPHA3}
     assert {"TUR", "RUS", "UKR"} <= drawn
     for partner in ("United States", "Australia"):
@@ -93,10 +93,15 @@ def test_legend_counts_each_stance_and_the_host_apart(client: TestClient) -> Non
     body = client.get("/index.json").json()
     legend = {entry["key"]: entry["count"] for entry in body["map"]["legend"]}
     rows = client.get("/api/countries").json()["countries"]
+    nearby = {r["code"] for r in rows if r["troop_location"] == "neighbouring_nato"}
+    assert nearby == {"DE"}
+    assert legend["troops_nearby"] == 1
     for stance in Stance:
         assert legend[stance.value] == sum(
-            1 for r in rows if r["stance"] == stance and r["role"] != "host")
+            1 for r in rows if r["stance"] == stance and r["role"] != "host"
+            and r["code"] not in nearby)
     assert legend["host"] == 1
+    assert legend["not_tracked"] == len(body["map"]["not_tracked"]) > 20
     html = client.get("/").text
     assert re.search(rf"Troops <span class=\"count\">{legend['troops']}</span>", html)
 

@@ -32,7 +32,7 @@ def test_changes_between_dates_show_old_and_new_stance_with_citation(client: Tes
     page = client.get("/changes", params={"from": "2025-12-31", "to": "2026-01-07"}).text
     poland_item = page[page.index(">Poland</a>"):].split("</li>")[0]
     old, new = re.findall(r'class="badge badge-(\w+)">([^<]+)<', poland_item)[:2]
-    assert (old, new) == (("undeclared", "Undeclared"), ("logistics", "Logistics"))
+    assert (old, new) == (("undeclared", "No commitment recorded"), ("logistics", "Logistics"))
 
 
 def test_changes_fragment_for_htmx_and_bad_period(client: TestClient) -> None:

@@ -4,7 +4,7 @@ from datetime import date
 
 from pydantic import BaseModel
 
-from app.models import Stance
+from app.models import Location, Stance
 from app.services.records import (
     CommitmentRecord,
     ConditionsRecord,
@@ -23,6 +23,9 @@ class CountrySummary(BaseModel):
     in_europe: bool
     stance: Stance
     latest_date: date | None
+    latest_precision: str | None = None
+    troop_location: str | None = None
+    condition_chips: list[str] = []
     source_count: int
     url: str
 
@@ -55,6 +58,7 @@ class MentionView(BaseModel):
 
 class CountryDetail(CountrySummary):
     version: int
+    later_commitments: int = 0
     commitments: list[CommitmentView]
     mentions: list[MentionView]
 
@@ -66,6 +70,33 @@ class StanceChange(BaseModel):
     commitment: CommitmentView | None
 
 
+CHIPS: dict[str, str] = {
+    "after_ceasefire": "After a ceasefire",
+    "us_backstop": "US backstop",
+    "parliament_approval": "Parliament's approval",
+    "non_combat": "Non-combat",
+}
+LOCATION_CHIPS: dict[str, str] = {
+    Location.ukraine: "In Ukraine",
+    Location.neighbouring_nato: "Neighbouring NATO states only",
+}
+
+
+def condition_chips(conditions: ConditionsRecord) -> list[str]:
+    """The main conditions of a commitment as short labels (only those that apply)."""
+    chips = [label for name, label in CHIPS.items() if getattr(conditions, name) is True]
+    if conditions.location:
+        chips.append(LOCATION_CHIPS.get(conditions.location, conditions.location))
+    return chips
+
+
+def _troop_location(deciding: CommitmentRecord | None) -> str | None:
+    """Where a troops commitment would deploy (None for any other kind or when unstated)."""
+    if deciding is None or deciding.kind != Stance.troops:
+        return None
+    return deciding.conditions.location
+
+
 def country_url(code: str) -> str:
     return f"/countries/{code.lower()}"
 
@@ -73,13 +104,17 @@ def country_url(code: str) -> str:
 def _summarise(dataset: Dataset, country: CountryRecord, as_of: date) -> CountrySummary:
     live = effective_on(dataset.commitments_of(country.code), as_of)
     sources = {cit.source_id for c in live for cit in c.citations}
+    deciding = live[-1] if live else None
     return CountrySummary(
         code=country.code,
         name=country.name,
         role=country.role,
         in_europe=country.in_europe,
         stance=Stance(live[-1].kind) if live else Stance.undeclared,
-        latest_date=live[-1].date if live else None,
+        latest_date=deciding.date if deciding else None,
+        latest_precision=deciding.date_precision if deciding else None,
+        troop_location=_troop_location(deciding),
+        condition_chips=condition_chips(deciding.conditions) if deciding else [],
         source_count=len(sources),
         url=country_url(country.code),
     )
@@ -141,6 +176,8 @@ def get_country(*, dataset: Dataset, code: str, as_of: date) -> CountryDetail | 
     return CountryDetail(
         **_summarise(dataset, country, as_of).model_dump(),
         version=country.version,
+        later_commitments=sum(1 for c in dataset.commitments_of(country.code)
+                              if c.date > as_of and not c.is_retracted),
         commitments=[_commitment_view(dataset, c) for c in reversed(stated)],
         mentions=[_mention_view(dataset, m) for m in dataset.mentions_of(country.code)],
     )

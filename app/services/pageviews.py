@@ -8,7 +8,14 @@ from pydantic import BaseModel
 from app.models import Location, Role, Stance
 from app.services.countries import CommitmentView, CountryDetail, CountrySummary, list_countries
 from app.services.countries import get_country as country_detail
-from app.services.mapdata import STANCE_LABELS, MapData, figure, locator_figure, map_data
+from app.services.mapdata import (
+    STANCE_LABELS,
+    STANCE_MEANINGS,
+    MapData,
+    figure,
+    locator_figure,
+    map_data,
+)
 from app.services.records import ConditionsRecord, Dataset
 
 LOCATIONS: dict[str, str] = {
@@ -22,18 +29,6 @@ ROLE_LABELS: dict[str, str] = {
     Role.non_member: "Not a member",
 }
 
-STANCE_MEANINGS: dict[Stance, str] = {
-    Stance.troops: "The country has said it will contribute troops to a force in or for Ukraine "
-                   "(possibly under conditions).",
-    Stance.logistics: "The country offers support short of troops: logistics, training, air or "
-                      "naval support, bases, intelligence, equipment.",
-    Stance.political_only: "The country supports the guarantees politically but has committed "
-                           "no troops and no material support.",
-    Stance.opposed: "The country has said it opposes or will not take part in the guarantees.",
-    Stance.undeclared: "No commitment is recorded for the country on that date. Countries a "
-                       "source names without a position are listed as undeclared, with the "
-                       "mention that names them.",
-}
 ROLE_MEANINGS: dict[Role, str] = {
     Role.member: "A country taking part in the coalition’s meetings.",
     Role.host: "Ukraine, where the guarantees would apply; marked on the map, not counted under "
