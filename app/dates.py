@@ -10,8 +10,11 @@ def format_day(day: date | datetime) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def format_date(day: date | datetime | None, precision: str | None = "day") -> str:
-    """"Jan 2026" for a month-precision date, "6 Jan 2026" otherwise; "" for none."""
-    if day is None:
+def format_date(day: date | datetime | str | None, precision: str | None = "day") -> str:
+    """"Jan 2026" for a month-precision date, "6 Jan 2026" otherwise; "" for none. An ISO
+    string (as stored in JSON records) is read first."""
+    if day is None or day == "":
         return ""
+    if isinstance(day, str):
+        day = datetime.fromisoformat(day)
     return f"{day:%b %Y}" if precision == "month" else format_day(day)

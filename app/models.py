@@ -54,6 +54,7 @@ class Country(SQLModel, table=True):
     role: str = Field(default=Role.member.value, max_length=20)
     version: int = Field(default=1, description="Optimistic-concurrency counter")
     created_at: datetime = Field(default_factory=utcnow)
+    reviewed_at: datetime | None = Field(default=None, description="Position last reviewed")
 
 
 class Source(SQLModel, table=True):
@@ -89,6 +90,8 @@ class Commitment(SQLModel, table=True):
     retraction_reason: str | None = Field(default=None, max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    corrected_at: datetime | None = Field(default=None, description="Last public correction")
+    correction_reason: str | None = Field(default=None, max_length=2000)
 
 
 class Citation(SQLModel, table=True):

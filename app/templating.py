@@ -2,7 +2,7 @@
 alone when the request carries `HX-Request` (jinja2-fragments). Output is always autoescaped."""
 
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -12,9 +12,10 @@ from jinja2_fragments import render_block
 from app.config import PROJECT_ROOT, get_settings
 from app.dates import format_date
 from app.models import Kind, Stance
-from app.services.mapdata import DEFINITIONS, LABELS, PALETTE, STANCE_LABELS
+from app.services.countries import CountrySummary
+from app.services.mapdata import DEFINITIONS, LABELS, PALETTE, STANCE_LABELS, category
 from app.services.records import Dataset
-from app.services.revisions import pinned_url
+from app.services.revisions import newest_revision, pinned_url
 from app.web.static import static_url as fingerprinted_url
 
 env = Environment(
@@ -60,6 +61,24 @@ def cite_url(dataset: Dataset, *, request: Request | None = None, path: str | No
 
 
 env.globals["cite_url"] = cite_url
+env.globals["newest_revision"] = newest_revision
+
+
+def unpinned_url(request: Request) -> str:
+    """This page's address without `?rev=`: the current version of the same view."""
+    query = [(key, value) for key, value in request.query_params.multi_items() if key != "rev"]
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+env.globals["unpinned_url"] = unpinned_url
+
+
+def category_of(row: CountrySummary) -> str:
+    """The legend key a country row is shown under (host, troops in neighbouring states...)."""
+    return category(stance=row.stance, role=row.role, troop_location=row.troop_location)
+
+
+env.globals["category_of"] = category_of
 
 
 def is_htmx(request: Request) -> bool:

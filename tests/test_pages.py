@@ -134,7 +134,7 @@ def test_form_sent_without_javascript_works_with_empty_fields(client: TestClient
 
 def test_as_of_shows_the_map_and_table_as_they_stood(client: TestClient) -> None:
     before = client.get("/", params={"as_of": "2025-12-31"}).text
-    assert "Stances as of <time datetime=\"2025-12-31\">" in before
+    assert "Position on <time datetime=\"2025-12-31\">31 Dec 2025</time>" in before
     colours = {trace["colorscale"][0][1]: trace["locations"] for trace in figure_of(before)["data"]
                if trace["type"] == "choropleth"}
     assert "POL" in colours[PALETTE["undeclared"][0]]

@@ -1,6 +1,6 @@
 """Country queries over a Dataset: the list with stances, one country's record, stance changes."""
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
@@ -49,6 +49,8 @@ class CommitmentView(BaseModel):
     retracted: bool
     retracted_at: str | None
     retraction_reason: str | None
+    corrected_at: datetime | None = None
+    correction_reason: str | None = None
 
 
 class MentionView(BaseModel):
@@ -151,7 +153,8 @@ def _commitment_view(dataset: Dataset, commitment: CommitmentRecord) -> Commitme
     ]
     return CommitmentView(
         **commitment.model_dump(include={"id", "kind", "date", "date_precision", "date_basis",
-                                         "summary", "conditions", "retraction_reason"}),
+                                         "summary", "conditions", "retraction_reason",
+                                         "corrected_at", "correction_reason"}),
         citations=citations,
         retracted=commitment.is_retracted,
         retracted_at=commitment.retracted_at.isoformat() if commitment.retracted_at else None,

@@ -42,7 +42,8 @@ def _commitment_records(session: Session) -> list[CommitmentRecord]:
         CommitmentRecord(
             **row.model_dump(include={"id", "country_code", "kind", "date", "date_precision",
                                       "date_basis", "summary", "retracted_at",
-                                      "retraction_reason"}),
+                                      "retraction_reason", "corrected_at",
+                                      "correction_reason"}),
             conditions=_conditions(row),
             citations=tuple(citations[row.id or 0]),
         )

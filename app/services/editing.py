@@ -103,8 +103,9 @@ def citation_removal_errors(*, session: Session, citation: Citation,
 
 
 def correction_errors(*, values: Values, today: date) -> FieldErrors:
+    """A correction is shown in public with its reason, so the reason is required."""
     return {**validate_commitment_fields(values, today=today),
-            **validate_reason(values, required=False)}
+            **validate_reason(values, required=True)}
 
 
 def country_errors(*, session: Session, values: Values, is_new: bool) -> FieldErrors:
@@ -290,6 +291,8 @@ def correct_commitment(*, session: Session, user: User, commitment_id: int, valu
     def apply(row: Commitment) -> None:
         for name, value in commitment_fields(values).items():
             setattr(row, name, value)
+        row.corrected_at = utcnow()
+        row.correction_reason = text(values, "reason")
 
     return _change_commitment(session, user, commitment, values, "commitment.correct", apply,
                               what=f"commitment {commitment_id} corrected")

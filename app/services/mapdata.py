@@ -66,6 +66,7 @@ class MapCountry(BaseModel):
     colour: str
     text_colour: str
     latest_date: date | None
+    latest_precision: str | None = None
     hover: str
     href: str
 
@@ -169,7 +170,8 @@ def _map_country(row: CountrySummary) -> MapCountry:
         alpha3=EUROPE_ALPHA3.get(row.code) or PARTNER_ALPHA3.get(row.code),
         name=row.name, role=row.role, is_host=key == "host", stance=row.stance,
         stance_label=LABELS[key], colour=colour, text_colour=text_colour,
-        latest_date=row.latest_date, hover=_hover(row, key), href=row.url,
+        latest_date=row.latest_date, latest_precision=row.latest_precision,
+        hover=_hover(row, key), href=row.url,
     )
 
 

@@ -1,17 +1,21 @@
 """What the public pages show, as data: each page and its JSON twin come from one call here."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
+from app.config import get_settings
+from app.dates import format_date
 from app.models import Location, Role, Stance
 from app.services.countries import CommitmentView, CountryDetail, CountrySummary, list_countries
 from app.services.countries import get_country as country_detail
 from app.services.mapdata import (
+    LABELS,
     STANCE_LABELS,
     STANCE_MEANINGS,
     MapData,
+    category,
     figure,
     locator_figure,
     map_data,
@@ -73,6 +77,22 @@ def codebook(*, dataset: Dataset) -> Codebook:
     )
 
 
+class Dates(BaseModel):
+    """What the dates on a page mean: the newest evidence, the last review, how stale it is, and
+    the range a reader may ask about (the date inputs' min and max)."""
+
+    as_of: date
+    is_past: bool
+    latest_statement: date | None
+    latest_precision: str | None
+    reviewed_on: date | None
+    stale: bool
+    stale_after_days: int
+    earliest: date | None
+    today: date
+    later_commitments: int
+
+
 class DashboardView(BaseModel):
     revision: int
     as_of: date
@@ -82,6 +102,36 @@ class DashboardView(BaseModel):
     total: int
     map: MapData
     figure: dict[str, Any]
+    dates: Dates
+
+
+def _reviewed_on(dataset: Dataset) -> date | None:
+    """The day by which every tracked country had last been reviewed (None: one never was)."""
+    marks: list[datetime | None] = [country.reviewed_at for country in dataset.countries]
+    if not marks or any(mark is None for mark in marks):
+        return None
+    return min(mark for mark in marks if mark is not None).date()
+
+
+def page_dates(*, dataset: Dataset, as_of: date, today: date, code: str | None = None) -> Dates:
+    """The dates shown on the dashboard (code None) or on one country's page."""
+    records = [c for c in dataset.commitments
+               if not c.is_retracted and (code is None or c.country_code == code)]
+    shown = [c for c in records if c.date <= as_of]
+    latest = max(shown, key=lambda c: (c.date, c.id), default=None)
+    country = dataset.country(code) if code else None
+    reviewed = (country.reviewed_at.date() if country and country.reviewed_at else None
+                ) if code else _reviewed_on(dataset)
+    limit = get_settings().stale_after_days
+    return Dates(
+        as_of=as_of, is_past=as_of < today,
+        latest_statement=latest.date if latest else None,
+        latest_precision=latest.date_precision if latest else None,
+        reviewed_on=reviewed, stale_after_days=limit,
+        stale=latest is not None and (today - latest.date).days > limit and as_of >= today,
+        earliest=min((c.date for c in dataset.commitments), default=None), today=today,
+        later_commitments=sum(1 for c in records if c.date > as_of),
+    )
 
 
 class CommitmentPage(CommitmentView):
@@ -91,11 +141,13 @@ class CommitmentPage(CommitmentView):
 class CountryPage(CountryDetail):
     revision: int
     as_of: date
+    category: str
     stance_label: str
     role_label: str
     paragraph: str
     commitments: list[CommitmentPage]  # type: ignore[assignment]
     locator: dict[str, Any]
+    dates: Dates
 
 
 def conditions_in_words(conditions: ConditionsRecord) -> list[str]:
@@ -119,7 +171,8 @@ def conditions_in_words(conditions: ConditionsRecord) -> list[str]:
 
 
 def dashboard(
-    *, dataset: Dataset, as_of: date, stance: Stance | None = None, query: str | None = None
+    *, dataset: Dataset, as_of: date, today: date, stance: Stance | None = None,
+    query: str | None = None,
 ) -> DashboardView:
     """The map of every country on `as_of`, and the table filtered by stance and name."""
     data = map_data(dataset=dataset, as_of=as_of)
@@ -127,36 +180,43 @@ def dashboard(
     return DashboardView(
         revision=dataset.revision, as_of=as_of, stance=stance, query=query or None,
         countries=rows, total=len(dataset.countries), map=data, figure=figure(data=data),
+        dates=page_dates(dataset=dataset, as_of=as_of, today=today),
     )
 
 
-def _paragraph(detail: CountryDetail, as_of: date) -> str:
+def _paragraph(detail: CountryDetail, as_of: date, label: str) -> str:
     live = [c for c in detail.commitments if not c.retracted]
+    when = format_date(as_of)
+    if detail.role == Role.host:
+        return (f"{detail.name} is the host country: the guarantees would apply on its territory. "
+                "It has a role, not a stance.")
     if not live:
-        return (f"{detail.name} had made no recorded commitment as of {as_of.isoformat()}: "
-                "its stance is undeclared.")
+        return f"No commitment by {detail.name} is recorded as of {when}."
     latest = live[0]
     sources = "source" if detail.source_count == 1 else "sources"
-    return (f"As of {as_of.isoformat()}, {detail.name}'s stance is "
-            f"{STANCE_LABELS[detail.stance].lower()}, from its statement of "
-            f"{latest.date.isoformat()}: {latest.summary} The record holds {len(live)} "
-            f"commitment{'s' if len(live) != 1 else ''} backed by {detail.source_count} {sources}.")
+    return (f"As of {when}, {detail.name}'s position is “{label}”, from its statement of "
+            f"{format_date(latest.date, latest.date_precision)}: {latest.summary} The record "
+            f"holds {len(live)} commitment{'s' if len(live) != 1 else ''} backed by "
+            f"{detail.source_count} {sources}.")
 
 
-def country_page(*, dataset: Dataset, code: str, as_of: date) -> CountryPage | None:
+def country_page(*, dataset: Dataset, code: str, as_of: date, today: date
+                 ) -> CountryPage | None:
     detail = country_detail(dataset=dataset, code=code, as_of=as_of)
     if detail is None:
         return None
+    key = category(stance=detail.stance, role=detail.role, troop_location=detail.troop_location)
     commitments = [
         CommitmentPage(**c.model_dump(), conditions_text=conditions_in_words(c.conditions))
         for c in detail.commitments
     ]
     return CountryPage(
         **detail.model_dump(exclude={"commitments"}), commitments=commitments,
-        revision=dataset.revision, as_of=as_of, stance_label=STANCE_LABELS[detail.stance],
+        revision=dataset.revision, as_of=as_of, category=key, stance_label=LABELS[key],
         role_label=ROLE_LABELS.get(detail.role, detail.role),
-        paragraph=_paragraph(detail, as_of),
+        paragraph=_paragraph(detail, as_of, LABELS[key]),
         locator=locator_figure(data=map_data(dataset=dataset, as_of=as_of), code=detail.code),
+        dates=page_dates(dataset=dataset, as_of=as_of, today=today, code=detail.code),
     )
 
 

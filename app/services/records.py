@@ -58,6 +58,8 @@ class CommitmentRecord(Record):
     citations: tuple[CitationRecord, ...] = ()
     retracted_at: datetime | None = None
     retraction_reason: str | None = None
+    corrected_at: datetime | None = None
+    correction_reason: str | None = None
 
     @property
     def is_retracted(self) -> bool:
@@ -77,6 +79,7 @@ class CountryRecord(Record):
     in_europe: bool = True
     role: str = "member"
     version: int = 1
+    reviewed_at: datetime | None = None
 
 
 class Dataset(Record):
