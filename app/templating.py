@@ -12,6 +12,7 @@ from jinja2_fragments import render_block
 from app.config import PROJECT_ROOT, get_settings
 from app.dates import format_date
 from app.models import Kind, Stance
+from app.services.audit import field_label, headline, readable_value
 from app.services.countries import CountrySummary
 from app.services.mapdata import DEFINITIONS, LABELS, PALETTE, STANCE_LABELS, category
 from app.services.records import Dataset
@@ -79,6 +80,7 @@ def category_of(row: CountrySummary) -> str:
 
 
 env.globals["category_of"] = category_of
+env.globals.update(headline=headline, field_label=field_label, readable_value=readable_value)
 
 
 def is_htmx(request: Request) -> bool:

@@ -200,3 +200,15 @@ def stance_changes(*, dataset: Dataset, start: date, end: date) -> list[StanceCh
             commitment=_commitment_view(dataset, deciding) if deciding else None,
         ))
     return sorted(changes, key=lambda change: change.country.name)
+
+
+def last_stance_change(*, dataset: Dataset, upto: date) -> date | None:
+    """The latest date, on or before `upto`, on which some country's stance changed."""
+    latest: date | None = None
+    for country in dataset.countries:
+        stance = Stance.undeclared
+        for commitment in effective_on(dataset.commitments_of(country.code), upto):
+            if Stance(commitment.kind) != stance and (latest is None or commitment.date > latest):
+                latest = commitment.date
+            stance = Stance(commitment.kind)
+    return latest
