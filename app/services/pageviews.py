@@ -11,7 +11,9 @@ from app.models import Location, Role, Stance
 from app.services.countries import CommitmentView, CountryDetail, CountrySummary, list_countries
 from app.services.countries import get_country as country_detail
 from app.services.mapdata import (
+    DEFINITIONS,
     LABELS,
+    LEGEND_ORDER,
     STANCE_LABELS,
     STANCE_MEANINGS,
     MapData,
@@ -46,8 +48,19 @@ DERIVATION = (
     "A country’s stance on a date D is the kind of its latest commitment dated on or before D "
     "that has not been retracted. Several commitments on the same date are ordered by when they "
     "were recorded: the one recorded last wins. A month-precision date counts from the first day "
-    "of its month. With no such commitment the stance is “undeclared”. The current stance is the "
-    "stance today."
+    "of its month. With no such commitment the country shows “No commitment recorded” (API key "
+    "“undeclared”): it is tracked, but no commitment is on record, which is not the same as "
+    "having said nothing. A country outside the dataset is “Not tracked”. The host, Ukraine, has "
+    "a role, not a stance: it is shown as “Host country” everywhere. A troops commitment whose "
+    "stated location is neighbouring NATO states only (not inside Ukraine) is shown apart, as "
+    "“Troops, in neighbouring NATO states only”. The current stance is the stance today."
+)
+DATES_EXPLAINED = (
+    "“Latest recorded statement” is the date of the newest commitment on record, not today’s "
+    "date; “Positions last reviewed” is when curators last checked every country’s position "
+    "against the news (an audited action). A notice appears when the newest evidence is older "
+    "than {days} days. Dates of month precision are written “Jan 2026”, day dates “6 Jan 2026”; "
+    "downloads keep the ISO date with its precision. A date in the future is refused."
 )
 
 
@@ -62,8 +75,10 @@ class Codebook(BaseModel):
 
     revision: int
     stances: list[CodebookEntry]
+    categories: list[CodebookEntry]
     roles: list[CodebookEntry]
     derivation: str
+    dates: str
 
 
 def codebook(*, dataset: Dataset) -> Codebook:
@@ -71,9 +86,12 @@ def codebook(*, dataset: Dataset) -> Codebook:
         revision=dataset.revision,
         stances=[CodebookEntry(key=stance.value, label=STANCE_LABELS[stance], meaning=meaning)
                  for stance, meaning in STANCE_MEANINGS.items()],
+        categories=[CodebookEntry(key=key, label=LABELS[key], meaning=DEFINITIONS[key])
+                    for key in LEGEND_ORDER],
         roles=[CodebookEntry(key=role.value, label=ROLE_LABELS[role], meaning=meaning)
                for role, meaning in ROLE_MEANINGS.items()],
         derivation=DERIVATION,
+        dates=DATES_EXPLAINED.format(days=get_settings().stale_after_days),
     )
 
 
