@@ -18,3 +18,8 @@ def format_date(day: date | datetime | str | None, precision: str | None = "day"
     if isinstance(day, str):
         day = datetime.fromisoformat(day)
     return f"{day:%b %Y}" if precision == "month" else format_day(day)
+
+
+def format_moment(moment: datetime) -> str:
+    """"22 Nov 2026, 14:03 UTC": when something was saved or published."""
+    return f"{format_day(moment)}, {moment:%H:%M} UTC"

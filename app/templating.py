@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
 from app.config import PROJECT_ROOT, get_settings
-from app.dates import format_date
+from app.dates import format_date, format_moment
 from app.models import Kind, Stance
 from app.services.audit import field_label, headline, readable_value
 from app.services.countries import CountrySummary
@@ -39,6 +39,7 @@ def static_url(path: str) -> str:
 env.globals["static_url"] = static_url
 # The one date formatter: {{ day | readable_date }}, {{ day | readable_date(precision) }}.
 env.filters["readable_date"] = format_date
+env.filters["readable_moment"] = format_moment
 env.globals["readable_date"] = format_date
 
 

@@ -17,6 +17,7 @@ class Claim(BaseModel):
     quote: str
     speaker: str | None
     retracted: bool = False
+    date_precision: str | None = None
 
 
 class SourceSummary(SourceRecord):
@@ -39,7 +40,8 @@ def _claims(dataset: Dataset, source_id: int) -> list[Claim]:
                   commitment_id=commitment.id, kind=commitment.kind,
                   date=commitment.date.isoformat(), summary=commitment.summary,
                   quote=citation.quote, speaker=citation.speaker,
-                  retracted=commitment.is_retracted)
+                  retracted=commitment.is_retracted,
+                  date_precision=commitment.date_precision)
             for citation in commitment.citations if citation.source_id == source_id
         )
     for mention in dataset.mentions:
