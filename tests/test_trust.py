@@ -59,7 +59,7 @@ def test_curators_mark_positions_reviewed_and_readers_see_the_date(curator: Cura
 def test_json_twins_name_the_latest_revision(curator: Curator) -> None:
     curator.client.post("/admin/review", data={"csrf_token": curator.csrf})
     for path in ["/index.json", "/countries/fr.json", "/sources.json", "/sources/1.json",
-                 "/about.json"]:
+                 "/about.json", "/changes.json", "/countries/fr/history.json"]:
         assert curator.client.get(path, params={"rev": 1}).json()["latest_revision"] == 2, path
         assert curator.client.get(path).json()["latest_revision"] == 2, path
     pinned = curator.client.get("/sources?rev=1").text

@@ -240,8 +240,8 @@ def _source_renderer(source_id: int, *, json: bool) -> Callable[[Dataset], Rende
             message = f"No source with id {source_id}."
             if json:
                 return _json_error(message)
-            return Rendered(render("message.html", {"title": message, "message": message,
-                                                    "dataset": dataset}), status=404)
+            return Rendered(render("not_found.html", {"detail": message, "dataset": dataset}),
+                            status=404)
         if json:
             return json_twin(source, dataset)
         context = {"source": source, **page_context(dataset, source.url_path)}

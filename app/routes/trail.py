@@ -21,6 +21,7 @@ from app.services.countries import (
     stance_changes,
 )
 from app.services.records import Dataset
+from app.services.revisions import newest_revision
 from app.templating import page_response, render
 
 router = APIRouter(tags=["history"])
@@ -32,6 +33,7 @@ ToQuery = Annotated[date | None, Query(alias="to", description="End date; today 
 
 class ChangesBody(BaseModel):
     revision: int
+    latest_revision: int
     start: date
     end: date
     last_change: date | None
@@ -41,6 +43,7 @@ class ChangesBody(BaseModel):
 
 class HistoryBody(BaseModel):
     revision: int
+    latest_revision: int
     country: CountrySummary
     edits: list[TrailEntry]
 
@@ -55,7 +58,8 @@ def _changes(session: SessionDep, dataset: Dataset, start: date | None,
     if first > last:
         raise HTTPException(422, detail="from: must be on or before `to`.")
     return ChangesBody(
-        revision=dataset.revision, start=first, end=last, last_change=latest,
+        revision=dataset.revision, latest_revision=newest_revision(dataset), start=first,
+        end=last, last_change=latest,
         stance_changes=stance_changes(dataset=dataset, start=first, end=last),
         edits=edit_trail(session=session, upto_revision=dataset.revision),
     )
@@ -66,7 +70,8 @@ def _history(session: SessionDep, dataset: Dataset, code: str) -> HistoryBody:
     if country is None:
         raise HTTPException(404, detail=f"No country with code {code!r} (use ISO 3166-1 alpha-2).")
     summary = CountrySummary(**country.model_dump(include=set(CountrySummary.model_fields)))
-    return HistoryBody(revision=dataset.revision, country=summary,
+    return HistoryBody(revision=dataset.revision, latest_revision=newest_revision(dataset),
+                       country=summary,
                        edits=edit_trail(session=session, upto_revision=dataset.revision,
                                         country_code=country.code))
 

@@ -46,8 +46,11 @@ def _text(text: str, *, y: float, size: int, colour: str = INK, **extra: Any) ->
 
 
 def _badge(label: str, *, y: float, colour: str, text_colour: str) -> dict[str, Any]:
-    return _text(f"<b>{label}</b>", y=y, size=34, colour=text_colour, bgcolor=colour,
-                 borderpad=12, bordercolor=INK, borderwidth=1)
+    """The category as a coloured badge; a long label wraps after its comma to fit the left."""
+    head, comma, tail = label.partition(", ")
+    text = f"<b>{head},</b><br><b>{tail}</b>" if comma and len(label) > 20 else f"<b>{label}</b>"
+    return _text(text, y=y, size=34 if text.count("<br>") == 0 else 26, colour=text_colour,
+                 bgcolor=colour, borderpad=12, bordercolor=INK, borderwidth=1)
 
 
 def _long_date(day: date | None, precision: str | None = "day") -> str:
@@ -56,7 +59,7 @@ def _long_date(day: date | None, precision: str | None = "day") -> str:
 
 def _footer(dataset: Dataset) -> list[dict[str, Any]]:
     """The revision, not the day: a card whose data did not change keeps its cached image."""
-    published = dataset.published_at.strftime("%Y-%m-%d")
+    published = format_date(dataset.published_at)
     return [_text(f"Dataset revision {dataset.revision} (published {published})", y=0.10,
                   size=20, colour=MUTED)]
 
