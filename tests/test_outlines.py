@@ -28,6 +28,11 @@ RECOGNISED = [
     ("Stepanakert", 46.75, 39.82, "AZE"),
     ("Hargeisa, Somaliland", 44.06, 9.56, "SOM"),
     ("Pristina", 21.17, 42.67, "XKX"),
+    ("Laayoune, Western Sahara", -13.20, 27.15, "ESH"),
+    ("Smara, Western Sahara", -11.67, 26.74, "ESH"),
+    ("Western Sahara, inland from Dakhla", -15.00, 23.50, "ESH"),
+    ("Just north of 27 40' N", -12.00, 27.85, "MAR"),
+    ("Guelmim", -10.06, 28.99, "MAR"),
     ("Paris", 2.35, 48.86, "FRA"),
 ]
 

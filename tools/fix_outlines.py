@@ -7,14 +7,15 @@ rewrites its `countries` object so that:
 - Crimea and Sevastopol belong to Ukraine (Natural Earth draws them inside Russia);
 - Northern Cyprus is part of Cyprus;
 - Somaliland is part of Somalia;
+- Western Sahara is one territory, south of Morocco's recognised border (27 deg 40' N): Natural
+  Earth draws the part west of the Moroccan berm inside Morocco;
 - Kosovo keeps its own shape (recognised by over a hundred UN members, most of Europe among them)
   and gets the code "XKX" so the map can answer hover on it.
 
 Other de-facto lines were reviewed and are already drawn on the recognised borders in this file:
 Abkhazia and South Ossetia lie in Georgia, Transnistria in Moldova, Nagorno-Karabakh in
 Azerbaijan, the occupied parts of Donetsk, Luhansk, Zaporizhzhia and Kherson in Ukraine
-(tests/test_outlines.py checks each). Western Sahara is split between Morocco and "ESH" along the
-berm, a de-facto line outside every map this site draws of Europe.
+(tests/test_outlines.py checks each).
 
 Territories are merged in TopoJSON's own terms: a polygon's rings are lists of shared arcs; the arcs
 two merged polygons share (once forwards, once reversed) are the border between them and are
@@ -44,6 +45,7 @@ SIMFEROPOL = (34.10, 44.95)
 KYRENIA = (33.32, 35.34)
 HARGEISA = (44.06, 9.56)
 PRISTINA = (21.17, 42.67)
+LAAYOUNE = (-13.20, 27.15)
 
 Polygon = list[list[int]]
 
@@ -138,10 +140,62 @@ def move_territory(topology: Topology, data: dict[str, Any], *, point: tuple[flo
     return False
 
 
+def _quantised(topology: Topology, point: tuple[float, float]) -> tuple[int, int]:
+    (sx, sy), (tx, ty) = topology.scale, topology.translate
+    return round((point[0] - tx) / sx), round((point[1] - ty) / sy)
+
+
+def _new_arc(data: dict[str, Any], start: tuple[int, int], end: tuple[int, int]) -> int:
+    """Append a straight arc (a vertex every ~0.2 degree, delta-encoded); its index."""
+    steps = max(1, abs(end[0] - start[0]) // 6)
+    points = [(start[0] + (end[0] - start[0]) * k // steps,
+               start[1] + (end[1] - start[1]) * k // steps) for k in range(steps + 1)]
+    deltas = [list(points[0])] + [[x - px, y - py] for (px, py), (x, y)
+                                  in zip(points, points[1:], strict=False)]
+    data["arcs"].append(deltas)
+    return len(data["arcs"]) - 1
+
+
+def _end_at(topology: Topology, ring: list[int], corner: tuple[int, int]) -> int:
+    """Position of the arc of `ring` that ends nearest the quantised `corner`."""
+    def distance(arc: int) -> int:
+        x, y = _endpoints(topology, arc)[1]
+        return abs(x - corner[0]) + abs(y - corner[1])
+    return min(range(len(ring)), key=lambda i: distance(ring[i]))
+
+
+def cut_off(topology: Topology, data: dict[str, Any], *, code: str,
+            corners: tuple[tuple[float, float], tuple[float, float]], inside: tuple[float, float],
+            to: str) -> bool:
+    """Cut country `code` along a straight border between two vertices of its outline and move
+    the part holding `inside` into `to` (Western Sahara out of Morocco). False if already done."""
+    geometry = _by_id(data, code)
+    parts = polygons(geometry)
+    index = next((i for i, p in enumerate(parts) if polygon_contains(topology, p, inside)), None)
+    if index is None:
+        return False
+    ring = parts[index][0]
+    first, second = (_end_at(topology, ring, _quantised(topology, c)) for c in corners)
+    start, end = (_endpoints(topology, ring[i])[1] for i in (first, second))
+    border = _new_arc(data, start, end)
+    rotated = ring[first + 1:] + ring[:first + 1]
+    split = (second - first - 1) % len(ring)
+    one, other = rotated[:split + 1] + [~border], rotated[split + 1:] + [border]
+    moved, kept = (one, other) if polygon_contains(topology, [one], inside) else (other, one)
+    parts[index] = [kept, *parts[index][1:]]
+    _set_polygons(geometry, parts)
+    _absorb(topology, data, code=to, part=[moved])
+    return True
+
+
 def fix(data: dict[str, Any]) -> dict[str, Any]:
     topology = Topology(data)
     for point, code in ((SIMFEROPOL, "UKR"), (KYRENIA, "CYP"), (HARGEISA, "SOM")):
         move_territory(topology, data, point=point, to=code)
+    # Morocco's recognised southern border: the parallel 27 deg 40' N, from the Algerian border
+    # to the coast (both ends are already vertices of Natural Earth's outline).
+    cut_off(topology, data, code="MAR", corners=((-8.67, 27.667), (-13.17, 27.667)),
+            inside=LAAYOUNE, to="ESH")
     for geometry in _geometries(data):
         if geometry.get("id") is None and any(
                 polygon_contains(topology, p, PRISTINA) for p in polygons(geometry) if p):
