@@ -281,9 +281,13 @@ def test_about_json_twin_holds_the_codebook_the_page_shows(client: TestClient) -
     html = client.get("/about").text.replace("&#39;", "'")
     assert [entry["key"] for entry in body["stances"]] == [stance.value for stance in Stance]
     assert [entry["key"] for entry in body["roles"]] == [role.value for role in Role]
-    for entry in body["stances"]:
-        assert (f'<dt><span class="badge badge-{entry["key"]}">{entry["label"]}</span></dt>\n'
-                f'    <dd>{entry["meaning"]}</dd>') in html
+    assert [entry["key"] for entry in body["categories"]] == [
+        "troops", "troops_nearby", "logistics", "political_only", "opposed", "undeclared", "host",
+        "not_tracked"]
+    for entry in body["categories"]:
+        assert f'<span class="badge badge-{entry["key"]}">{entry["label"]}</span>' in html
+        assert f'<dd>{entry["meaning"]}</dd>' in html
+    assert body["dates"] in html
     for entry in body["roles"]:
         assert f'<dt>{entry["label"]}</dt><dd>{entry["meaning"]}</dd>' in html
     assert body["derivation"] in html and body["revision"] == 1
