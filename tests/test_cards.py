@@ -177,7 +177,9 @@ def test_a_link_pinned_to_a_revision_previews_that_revisions_card(client: TestCl
 
 
 def _card_words(card: dict[str, Any]) -> str:
-    return " ".join(note["text"] for note in card["layout"]["annotations"])
+    """The card's words as a reader sees them (line breaks as spaces, no markup)."""
+    text = " ".join(note["text"] for note in card["layout"]["annotations"])
+    return re.sub(r"<[^>]+>", "", text.replace("<br>", " "))
 
 
 def test_a_dated_link_previews_a_card_drawn_for_that_date(client: TestClient, db: Session
