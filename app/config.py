@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         description="Absolute base of public links (canonical og:url, og:image), no trailing /."
         " Empty: http://HOST:PORT.",
     )
+    stale_after_days: int = Field(
+        default=90, ge=1,
+        description="Show a notice when the newest recorded statement is older than this.",
+    )
     prerender_cards: bool = Field(
         default=True, description="Render share-card images in the background after each save."
     )

@@ -67,6 +67,7 @@ class Country(SQLModel, table=True):
     role: str = Field(default=Role.member.value, max_length=20)
     version: int = Field(default=1, description="Optimistic-concurrency counter")
     created_at: datetime = Field(default_factory=utcnow)
+    reviewed_at: datetime | None = Field(default=None, description="Position last reviewed")
 
 
 class Source(SQLModel, table=True):
@@ -108,6 +109,8 @@ class Commitment(SQLModel, table=True):
     dispute_reason: str | None = Field(default=None, max_length=2000)
     dispute_citation_id: int | None = Field(
         default=None, description="The citation (of any commitment) that conflicts with this one")
+    corrected_at: datetime | None = Field(default=None, description="Last public correction")
+    correction_reason: str | None = Field(default=None, max_length=2000)
 
 
 class Citation(SQLModel, table=True):

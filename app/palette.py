@@ -10,6 +10,10 @@ STANCE_COLOURS: dict[Stance, str] = {
     Stance.undeclared: "#BBBBBB",
 }
 HOST_COLOUR = "#F0E442"
+# Troops offered only in neighbouring NATO states (not inside Ukraine): Okabe–Ito sky blue.
+TROOPS_NEARBY_COLOUR = "#56B4E9"
+# Countries on the map that the dataset does not track: the land colour, named in the legend.
+NOT_TRACKED_COLOUR = "#EEEEEE"
 
 
 def _luminance(colour: str) -> float:
@@ -34,3 +38,5 @@ STANCE_TEXT_COLOURS: dict[Stance, str] = {
     stance: text_colour_on(colour) for stance, colour in STANCE_COLOURS.items()
 }
 HOST_TEXT_COLOUR = text_colour_on(HOST_COLOUR)
+TROOPS_NEARBY_TEXT_COLOUR = text_colour_on(TROOPS_NEARBY_COLOUR)
+NOT_TRACKED_TEXT_COLOUR = text_colour_on(NOT_TRACKED_COLOUR)

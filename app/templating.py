@@ -2,7 +2,7 @@
 alone when the request carries `HX-Request` (jinja2-fragments). Output is always autoescaped."""
 
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -10,10 +10,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
 
 from app.config import PROJECT_ROOT, get_settings
+from app.dates import format_date, format_moment
 from app.models import Kind, Stance
-from app.services.mapdata import PALETTE, STANCE_LABELS
+from app.services.audit import field_label, headline, readable_value
+from app.services.countries import CountrySummary
+from app.services.mapdata import DEFINITIONS, LABELS, PALETTE, STANCE_LABELS, category
 from app.services.records import Dataset
-from app.services.revisions import pinned_url
+from app.services.revisions import newest_revision, pinned_url
 from app.web.static import static_url as fingerprinted_url
 
 env = Environment(
@@ -24,7 +27,7 @@ env = Environment(
 )
 
 env.globals.update(stance_labels=STANCE_LABELS, stances=list(Stance), settings=get_settings,
-                   palette=PALETTE,
+                   palette=PALETTE, category_labels=LABELS, definitions=DEFINITIONS,
                    kind_options=[(kind.value, STANCE_LABELS[Stance(kind)]) for kind in Kind])
 
 
@@ -34,6 +37,10 @@ def static_url(path: str) -> str:
 
 
 env.globals["static_url"] = static_url
+# The one date formatter: {{ day | readable_date }}, {{ day | readable_date(precision) }}.
+env.filters["readable_date"] = format_date
+env.filters["readable_moment"] = format_moment
+env.globals["readable_date"] = format_date
 
 
 def pinned_request_url(request: Request, dataset: Dataset) -> str:
@@ -56,6 +63,25 @@ def cite_url(dataset: Dataset, *, request: Request | None = None, path: str | No
 
 
 env.globals["cite_url"] = cite_url
+env.globals["newest_revision"] = newest_revision
+
+
+def unpinned_url(request: Request) -> str:
+    """This page's address without `?rev=`: the current version of the same view."""
+    query = [(key, value) for key, value in request.query_params.multi_items() if key != "rev"]
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+env.globals["unpinned_url"] = unpinned_url
+
+
+def category_of(row: CountrySummary) -> str:
+    """The legend key a country row is shown under (host, troops in neighbouring states...)."""
+    return category(stance=row.stance, role=row.role, troop_location=row.troop_location)
+
+
+env.globals["category_of"] = category_of
+env.globals.update(headline=headline, field_label=field_label, readable_value=readable_value)
 
 
 def is_htmx(request: Request) -> bool:

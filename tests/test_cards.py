@@ -174,3 +174,43 @@ def test_a_link_pinned_to_a_revision_previews_that_revisions_card(client: TestCl
         response = client.get(image.removeprefix(base))
         assert response.status_code == 200 and png_size(response.content) == (1200, 630)
     assert client.get("/cards/countries/pl.png?rev=99").status_code == 404
+
+
+def _card_words(card: dict[str, Any]) -> str:
+    """The card's words as a reader sees them (line breaks as spaces, no markup)."""
+    text = " ".join(note["text"] for note in card["layout"]["annotations"])
+    return re.sub(r"<[^>]+>", "", text.replace("<br>", " "))
+
+
+def test_a_dated_link_previews_a_card_drawn_for_that_date(client: TestClient, db: Session
+                                                          ) -> None:
+    """/countries/de?as_of=2025-09-01: the preview's title, address and image all show the
+    position on that date (Germany had no commitment yet), and the card is cached apart."""
+    base = get_settings().public_base_url
+    html = client.get("/countries/de?as_of=2025-09-01").text
+    image = _preview_image(html)
+    assert image == base + "/cards/countries/de.png?as_of=2025-09-01"
+    title = re.search(r'<meta property="og:title" content="([^"]+)">', html)
+    assert title and title.group(1).startswith("Germany: No commitment recorded on 1 Sep 2025")
+    dataset = dataset_at(session=db)
+    assert dataset is not None
+    then = country_card(dataset=dataset, code="DE", as_of=date(2025, 9, 1), dated=True)
+    now = country_card(dataset=dataset, code="DE", as_of=date.today())
+    assert then is not None and now is not None
+    assert "No commitment recorded" in _card_words(then)
+    assert "Position on 1 Sep 2025" in _card_words(then)
+    assert "Troops, in neighbouring NATO states only" in _card_words(now)
+    assert (card_path(dataset=dataset, name="DE", card=then)
+            != card_path(dataset=dataset, name="DE", card=now))
+    response = client.get(image.removeprefix(base))
+    assert response.status_code == 200 and png_size(response.content) == (1200, 630)
+    assert client.get("/cards/countries/de.png?as_of=2999-01-01").status_code == 422
+
+
+def test_the_host_card_names_the_role_not_a_stance(db: Session) -> None:
+    dataset = dataset_at(session=db)
+    assert dataset is not None
+    card = country_card(dataset=dataset, code="UA", as_of=date.today())
+    assert card is not None
+    words = _card_words(card)
+    assert "Host country" in words and "No commitment recorded" not in words

@@ -131,7 +131,7 @@ def test_data_page_links_the_downloads_and_the_codebook(client: TestClient) -> N
 def test_a_dated_data_page_links_downloads_of_that_date(client: TestClient) -> None:
     page = client.get("/data", params=EARLY).text
     link = re.search(r'href="(/data/coalition-tracker\.zip\?[^"]+)"', page)
-    assert link and "Stances as of 2025-12-31" in page
+    assert link and "Stances as of 31 Dec 2025" in page
     archive = zipfile.ZipFile(io.BytesIO(client.get(link.group(1).replace("&amp;", "&")).content))
     rows = csv_rows(_files(archive)["countries.csv"])
     api = client.get("/api/countries", params=EARLY).json()["countries"]

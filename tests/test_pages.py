@@ -82,7 +82,7 @@ def test_dashboard_lists_every_country_and_maps_those_in_view(client: TestClient
     api = client.get("/api/countries").json()["countries"]
     assert sorted(table_codes(html)) == sorted(row["code"] for row in api)
     drawn = {loc for trace in figure_of(html)["data"] if trace["type"] == "choropleth"
-             for loc in trace["locations"]}
+             and trace.get("customdata") for loc in trace["locations"]}
     assert drawn == {EUROPE_ALPHA3[r["code"]] for r in api if r["code"] in EUROPE_ALPHA3}
     assert {"TUR", "RUS", "UKR"} <= drawn
     for partner in ("United States", "Australia"):
@@ -93,10 +93,15 @@ def test_legend_counts_each_stance_and_the_host_apart(client: TestClient) -> Non
     body = client.get("/index.json").json()
     legend = {entry["key"]: entry["count"] for entry in body["map"]["legend"]}
     rows = client.get("/api/countries").json()["countries"]
+    nearby = {r["code"] for r in rows if r["troop_location"] == "neighbouring_nato"}
+    assert nearby == {"DE"}
+    assert legend["troops_nearby"] == 1
     for stance in Stance:
         assert legend[stance.value] == sum(
-            1 for r in rows if r["stance"] == stance and r["role"] != "host")
+            1 for r in rows if r["stance"] == stance and r["role"] != "host"
+            and r["code"] not in nearby)
     assert legend["host"] == 1
+    assert legend["not_tracked"] == len(body["map"]["not_tracked"]) > 20
     html = client.get("/").text
     assert re.search(rf"Troops <span class=\"count\">{legend['troops']}</span>", html)
 
@@ -129,7 +134,7 @@ def test_form_sent_without_javascript_works_with_empty_fields(client: TestClient
 
 def test_as_of_shows_the_map_and_table_as_they_stood(client: TestClient) -> None:
     before = client.get("/", params={"as_of": "2025-12-31"}).text
-    assert "Stances as of <time datetime=\"2025-12-31\">" in before
+    assert "Position on <time datetime=\"2025-12-31\">31 Dec 2025</time>" in before
     colours = {trace["colorscale"][0][1]: trace["locations"] for trace in figure_of(before)["data"]
                if trace["type"] == "choropleth"}
     assert "POL" in colours[PALETTE["undeclared"][0]]
@@ -278,9 +283,13 @@ def test_about_json_twin_holds_the_codebook_the_page_shows(client: TestClient) -
     html = client.get("/about").text.replace("&#39;", "'")
     assert [entry["key"] for entry in body["stances"]] == [stance.value for stance in Stance]
     assert [entry["key"] for entry in body["roles"]] == [role.value for role in Role]
-    for entry in body["stances"]:
-        assert (f'<dt><span class="badge badge-{entry["key"]}">{entry["label"]}</span></dt>\n'
-                f'    <dd>{entry["meaning"]}</dd>') in html
+    assert [entry["key"] for entry in body["categories"]] == [
+        "troops", "troops_nearby", "logistics", "political_only", "opposed", "undeclared", "host",
+        "not_tracked"]
+    for entry in body["categories"]:
+        assert f'<span class="badge badge-{entry["key"]}">{entry["label"]}</span>' in html
+        assert f'<dd>{entry["meaning"]}</dd>' in html
+    assert body["dates"] in html
     for entry in body["roles"]:
         assert f'<dt>{entry["label"]}</dt><dd>{entry["meaning"]}</dd>' in html
     assert body["derivation"] in html and body["revision"] == 1

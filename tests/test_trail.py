@@ -32,7 +32,7 @@ def test_changes_between_dates_show_old_and_new_stance_with_citation(client: Tes
     page = client.get("/changes", params={"from": "2025-12-31", "to": "2026-01-07"}).text
     poland_item = page[page.index(">Poland</a>"):].split("</li>")[0]
     old, new = re.findall(r'class="badge badge-(\w+)">([^<]+)<', poland_item)[:2]
-    assert (old, new) == (("undeclared", "Undeclared"), ("logistics", "Logistics"))
+    assert (old, new) == (("undeclared", "No commitment recorded"), ("logistics", "Logistics"))
 
 
 def test_changes_fragment_for_htmx_and_bad_period(client: TestClient) -> None:
@@ -73,7 +73,7 @@ def test_country_history_page_json_and_atom(curator: Curator) -> None:
     root = ET.fromstring(feed.content)  # noqa: S314 - our own feed
     entries = root.findall(f"{ATOM}entry")
     assert len(entries) == 1
-    assert entries[0].findtext(f"{ATOM}title") == "Curator added a commitment: Denmark"
+    assert entries[0].findtext(f"{ATOM}title") == "Denmark: new Troops commitment (12 Jan 2026)"
     assert curator.client.get("/countries/xx/history").status_code == 404
 
 
@@ -81,7 +81,7 @@ def test_changes_atom_lists_every_saved_change(curator: Curator) -> None:
     add_commitment(curator)
     root = ET.fromstring(curator.client.get("/changes.atom").content)  # noqa: S314
     titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
-    assert titles == ["Curator added a commitment: Denmark", "System published the seed dataset"]
+    assert titles == ["Denmark: new Troops commitment (12 Jan 2026)", "Seed dataset published"]
 
 
 def test_a_script_quote_is_escaped_on_every_public_page(curator: Curator) -> None:
@@ -131,7 +131,7 @@ def test_the_atom_feeds_show_a_citation_as_readable_escaped_text(curator: Curato
         content = root.find(f"{ATOM}entry/{ATOM}content")
         assert content is not None and content.get("type") == "text"
         lines = (content.text or "").splitlines()
-        citations = lines[lines.index("citations: (empty) -> ") + 1]
+        citations = lines[lines.index("Citations: not stated → ") + 1]
         assert citations == f"  - {expected} ({get_settings().public_base_url}/sources/1)", path
         assert '{"' not in (content.text or "") and "\\u" not in raw, path
 

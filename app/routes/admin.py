@@ -310,3 +310,23 @@ def retract_commitment(request: Request, session: SessionDep, curator: CuratorWr
 def _country_admin_url(session: SessionDep, commitment_id: int) -> str:
     code = editing.commitment_country(session=session, commitment_id=commitment_id)
     return f"/admin/countries/{code.lower()}"
+
+
+# ---- positions reviewed -------------------------------------------------------------------
+
+
+@router.post("/review", response_class=HTMLResponse)
+def review_all(session: SessionDep, curator: CuratorWrite) -> Response:
+    """Mark every country's position reviewed today (audited; shown on the public pages)."""
+    editing.mark_reviewed(session=session, user=curator.user)
+    return _saved("/admin")
+
+
+@router.post("/countries/{code}/review", response_class=HTMLResponse)
+def review_country(session: SessionDep, curator: CuratorWrite, code: str) -> Response:
+    """Mark one country's position reviewed today."""
+    try:
+        editing.mark_reviewed(session=session, user=curator.user, code=code)
+    except editing.RecordNotFound as missing:
+        raise HTTPException(404, detail=str(missing)) from missing
+    return _saved(f"/admin/countries/{code.lower()}")

@@ -5,10 +5,12 @@ from collections.abc import Callable
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from app.db import get_engine
-from app.services.pagecache import CachedPage, Rendered, pages
+from app.services.pagecache import CachedPage, Rendered, pages, revision_key
 from app.services.records import Dataset
+from app.services.revisions import newest_revision, rendering_against
 from app.templating import is_htmx, render
 
 JSON = "application/json"
@@ -57,12 +59,25 @@ def plain(request: Request, message: str, status: int) -> Response:
     return Response(body, status, media_type="text/html; charset=utf-8")
 
 
+def json_twin(view: BaseModel, dataset: Dataset) -> Rendered:
+    """A page's JSON twin: its view, with the latest published revision beside its own."""
+    body = view.model_dump_json()
+    latest = f'{{"latest_revision":{newest_revision(dataset)}'
+    return Rendered(latest + ("," if body != "{}" else "") + body[1:], JSON)
+
+
 def serve(request: Request, *, rev: int | None, key: tuple[object, ...],
           render_page: Callable[[Dataset], Rendered],
           headers: dict[str, str] | None = None) -> Response:
-    """The cached page for this request's path + normalised query, HTMX flag and date."""
-    full_key = (request.url.path, wants_fragment(request), *key)
-    page = pages.page(engine=get_engine(), revision=rev, key=full_key, render=render_page)
+    """The cached page for this request's path + normalised query, HTMX flag and date. A page
+    pinned to a revision (`rev`) is also keyed by the newest revision, which its banner names."""
+    newest = 0
+    if rev is not None:
+        latest = revision_key(get_engine())
+        newest = latest[0] if latest else 0
+    full_key = (request.url.path, wants_fragment(request), newest, *key)
+    with rendering_against(newest):
+        page = pages.page(engine=get_engine(), revision=rev, key=full_key, render=render_page)
     if page is None:
         return _missing_revision(request, rev)
     return _response(request, page, headers)

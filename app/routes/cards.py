@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
-from app.routes.deps import DatasetDep, today
+from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of
 from app.services.cards import DASHBOARD, CardUnavailable, card_png, country_card, dashboard_card
 from app.services.records import Dataset
 
@@ -26,16 +26,18 @@ def png_response(*, dataset: Dataset, name: str, card: dict[str, Any]) -> Respon
 
 
 @router.get("/dashboard.png", response_class=Response, responses=PNG_RESPONSE)
-def dashboard_png(dataset: DatasetDep) -> Response:
-    """The dashboard's card: the stance map of Europe with counts."""
-    card = dashboard_card(dataset=dataset, as_of=today())
+def dashboard_png(dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
+    """The dashboard's card: the stance map of Europe with counts (`as_of`: on that date)."""
+    card = dashboard_card(dataset=dataset, as_of=resolve_as_of(as_of), dated=as_of is not None)
     return png_response(dataset=dataset, name=DASHBOARD, card=card)
 
 
 @router.get("/countries/{code}.png", response_class=Response, responses=PNG_RESPONSE)
-def country_png(dataset: DatasetDep, code: str) -> Response:
-    """A country's card: highlighted on the map in its stance colour, with stance and dates."""
-    card = country_card(dataset=dataset, code=code, as_of=today())
+def country_png(dataset: DatasetDep, code: str, as_of: AsOfQuery = None) -> Response:
+    """A country's card: highlighted on the map in its stance colour, with stance and dates
+    (`as_of`: the position on that date, which the card names)."""
+    card = country_card(dataset=dataset, code=code, as_of=resolve_as_of(as_of),
+                        dated=as_of is not None)
     if card is None:
         raise HTTPException(404, detail=f"No country with code {code!r}.")
     return png_response(dataset=dataset, name=code, card=card)

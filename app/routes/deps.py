@@ -40,5 +40,22 @@ AsOfQuery = Annotated[
 ]
 
 
+def future_date_error(day: date) -> str | None:
+    """The message refusing a date after today (no stance is known for the future)."""
+    if day <= today():
+        return None
+    return (f"as_of: {day.isoformat()} is in the future; positions are recorded only up to "
+            f"today ({today().isoformat()}).")
+
+
+def refuse_future(as_of: date | None) -> None:
+    """422 with a JSON detail for an `as_of` after today (the API)."""
+    message = future_date_error(as_of) if as_of else None
+    if message:
+        raise HTTPException(422, detail=message)
+
+
 def resolve_as_of(as_of: date | None) -> date:
+    """The asked date (a future one is refused with 422), or today."""
+    refuse_future(as_of)
     return as_of or today()

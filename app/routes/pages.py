@@ -15,8 +15,8 @@ from pydantic import BaseModel
 
 from app.config import get_settings
 from app.models import Stance
-from app.routes.cached import JSON, plain, serve, wants_fragment
-from app.routes.deps import resolve_as_of
+from app.routes.cached import JSON, json_twin, plain, serve, wants_fragment
+from app.routes.deps import future_date_error, resolve_as_of, today
 from app.services.events import EventSummary, get_event, list_events
 from app.services.pagecache import Rendered
 from app.services.pageviews import codebook, country_page, dashboard, find_country_code
@@ -48,10 +48,15 @@ def _parse_date(text: str | None, errors: list[str]) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         errors.append(f"“{text}” is not a date: use YYYY-MM-DD.")
         return None
+    future = future_date_error(day)
+    if future:
+        errors.append(future)
+        return None
+    return day
 
 
 def _parse_stance(text: str | None, errors: list[str]) -> Stance | None:
@@ -108,10 +113,10 @@ def _day_key(as_of: date | None) -> date:
 def _dashboard_renderer(request: Request, filters: Filters, json: bool
                         ) -> Callable[[Dataset], Rendered]:
     def render_page(dataset: Dataset) -> Rendered:
-        view = dashboard(dataset=dataset, as_of=resolve_as_of(filters.as_of),
+        view = dashboard(dataset=dataset, as_of=resolve_as_of(filters.as_of), today=today(),
                          stance=filters.stance, query=filters.q)
         if json:
-            return Rendered(view.model_dump_json(), JSON)
+            return json_twin(view, dataset)
         context = {"view": view, "filters": filters, **page_context(dataset, "/", filters.query())}
         block = "results" if wants_fragment(request) else None
         status = 422 if filters.errors else 200
@@ -144,9 +149,10 @@ async def dashboard_json(request: Request) -> Response:
 
 # --- country pages -------------------------------------------------------------------------
 
-def _country_renderer(code: str, as_of: date | None, rev: int | None, *, json: bool
-                      ) -> Callable[[Dataset], Rendered]:
-    """The country page; a 301 to the canonical URL for another spelling; a 404 page if none."""
+def _country_renderer(code: str, as_of: date | None, rev: int | None, *, json: bool,
+                      errors: tuple[str, ...] = ()) -> Callable[[Dataset], Rendered]:
+    """The country page; a 301 to the canonical URL for another spelling; a 404 page if none.
+    With `errors` (a refused date), today's page with the message beside the date field."""
     def render_page(dataset: Dataset) -> Rendered:
         canonical = find_country_code(dataset=dataset, text=code)
         if canonical is None:
@@ -156,15 +162,18 @@ def _country_renderer(code: str, as_of: date | None, rev: int | None, *, json: b
             suffix = ".json" if json else ""
             return Rendered("", status=301,
                             location=f"/countries/{canonical.lower()}{suffix}{query}")
-        page = country_page(dataset=dataset, code=canonical, as_of=resolve_as_of(as_of))
+        page = country_page(dataset=dataset, code=canonical, as_of=resolve_as_of(as_of),
+                            today=today())
         if page is None:
             return _country_not_found(dataset, code, json=json)
         if json:
-            return Rendered(page.model_dump_json(), JSON)
+            return json_twin(page, dataset)
+        view_query = Filters(as_of=as_of, rev=rev).query()
         context = {"page": page, "rev_query": f"?rev={rev}" if rev else "",
-                   **page_context(dataset, page.url, Filters(as_of=as_of, rev=rev).query()),
-                   "share_url": _absolute(f"/countries/{code}"), "as_of": as_of}
-        return Rendered(render("country.html", context))
+                   **page_context(dataset, page.url, view_query), "view_query": view_query,
+                   "share_url": _absolute(page.url + view_query), "as_of": as_of,
+                   "errors": errors}
+        return Rendered(render("country.html", context), status=422 if errors else 200)
 
     return render_page
 
@@ -187,11 +196,11 @@ def _absolute(path: str) -> str:
 
 def _country(request: Request, code: str, *, json: bool) -> Response:
     filters = parse_filters(request)
-    if filters.errors or len(code) > MAX_PARAM:
+    if len(code) > MAX_PARAM or (filters.errors and json):
         return plain(request, " ".join(filters.errors) or "Country name too long.", 422)
-    day, rev = filters.as_of, filters.rev
-    return serve(request, rev=rev, key=(code, day, _day_key(day)),
-                  render_page=_country_renderer(code, day, rev, json=json))
+    day, rev, errors = filters.as_of, filters.rev, tuple(filters.errors)
+    return serve(request, rev=rev, key=(code, day, _day_key(day), *errors),
+                  render_page=_country_renderer(code, day, rev, json=json, errors=errors))
 
 
 @router.get("/countries/{code}.json")
@@ -217,8 +226,8 @@ def _sources_renderer(*, json: bool) -> Callable[[Dataset], Rendered]:
     def render_page(dataset: Dataset) -> Rendered:
         sources = list_sources(dataset=dataset)
         if json:
-            return Rendered(SourceListView(revision=dataset.revision,
-                                           sources=sources).model_dump_json(), JSON)
+            return json_twin(SourceListView(revision=dataset.revision, sources=sources),
+                             dataset)
         return Rendered(render("sources.html", {"sources": sources,
                                                 **page_context(dataset, "/sources")}))
 
@@ -232,10 +241,10 @@ def _source_renderer(source_id: int, *, json: bool) -> Callable[[Dataset], Rende
             message = f"No source with id {source_id}."
             if json:
                 return _json_error(message)
-            return Rendered(render("message.html", {"title": message, "message": message,
-                                                    "dataset": dataset}), status=404)
+            return Rendered(render("not_found.html", {"detail": message, "dataset": dataset}),
+                            status=404)
         if json:
-            return Rendered(source.model_dump_json(), JSON)
+            return json_twin(source, dataset)
         context = {"source": source, **page_context(dataset, source.url_path)}
         return Rendered(render("source.html", context))
 
@@ -271,7 +280,7 @@ def _about_renderer(*, json: bool) -> Callable[[Dataset], Rendered]:
     def render_page(dataset: Dataset) -> Rendered:
         book = codebook(dataset=dataset)
         if json:
-            return Rendered(book.model_dump_json(), JSON)
+            return json_twin(book, dataset)
         return Rendered(render("about.html", {"codebook": book,
                                               **page_context(dataset, "/about")}))
 

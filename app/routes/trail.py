@@ -13,8 +13,15 @@ from app.config import get_settings
 from app.db import SessionDep
 from app.routes.deps import DatasetDep, today
 from app.services.audit import TrailEntry, edit_trail
-from app.services.countries import CountrySummary, StanceChange, get_country, stance_changes
+from app.services.countries import (
+    CountrySummary,
+    StanceChange,
+    get_country,
+    last_stance_change,
+    stance_changes,
+)
 from app.services.records import Dataset
+from app.services.revisions import newest_revision
 from app.templating import page_response, render
 
 router = APIRouter(tags=["history"])
@@ -26,26 +33,33 @@ ToQuery = Annotated[date | None, Query(alias="to", description="End date; today 
 
 class ChangesBody(BaseModel):
     revision: int
+    latest_revision: int
     start: date
     end: date
+    last_change: date | None
     stance_changes: list[StanceChange]
     edits: list[TrailEntry]
 
 
 class HistoryBody(BaseModel):
     revision: int
+    latest_revision: int
     country: CountrySummary
     edits: list[TrailEntry]
 
 
 def _changes(session: SessionDep, dataset: Dataset, start: date | None,
              end: date | None) -> ChangesBody:
-    last = end or today()
+    """Stance changes in a period. With no dates it opens on the DEFAULT_SPAN up to the latest
+    change, so it is never empty by default while anything has changed."""
+    latest = last_stance_change(dataset=dataset, upto=today())
+    last = end or (latest if start is None and latest else today())
     first = start or last - DEFAULT_SPAN
     if first > last:
         raise HTTPException(422, detail="from: must be on or before `to`.")
     return ChangesBody(
-        revision=dataset.revision, start=first, end=last,
+        revision=dataset.revision, latest_revision=newest_revision(dataset), start=first,
+        end=last, last_change=latest,
         stance_changes=stance_changes(dataset=dataset, start=first, end=last),
         edits=edit_trail(session=session, upto_revision=dataset.revision),
     )
@@ -56,7 +70,8 @@ def _history(session: SessionDep, dataset: Dataset, code: str) -> HistoryBody:
     if country is None:
         raise HTTPException(404, detail=f"No country with code {code!r} (use ISO 3166-1 alpha-2).")
     summary = CountrySummary(**country.model_dump(include=set(CountrySummary.model_fields)))
-    return HistoryBody(revision=dataset.revision, country=summary,
+    return HistoryBody(revision=dataset.revision, latest_revision=newest_revision(dataset),
+                       country=summary,
                        edits=edit_trail(session=session, upto_revision=dataset.revision,
                                         country_code=country.code))
 

@@ -12,7 +12,10 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
-from app.models import AuditEvent
+from app.dates import format_date
+from app.models import AuditEvent, Stance
+from app.services.countries import LOCATION_CHIPS
+from app.services.mapdata import STANCE_LABELS
 
 ACTION_LABELS = {
     "seed": "published the seed dataset",
@@ -32,15 +35,66 @@ ACTION_LABELS = {
     "fact.remove": "removed a fact about an event",
     "signatory.add": "recorded a signatory",
     "signatory.remove": "removed a signatory",
+    "country.review": "reviewed the position of",
+    "dataset.review": "reviewed every country's position",
 }
 ROLE_LABELS = {"system": "System", "curator": "Curator", "admin": "Administrator"}
 _NOT_COMPARED = {"id", "created_at", "updated_at", "version"}
 
 
+# What readers see instead of field names (the trail, /changes, history pages, Atom feeds).
+FIELD_LABELS: dict[str, str] = {
+    "kind": "Stance", "date": "Date", "date_precision": "Date precision",
+    "date_basis": "How the date was established", "summary": "Summary",
+    "cond_after_ceasefire": "Only after a ceasefire",
+    "cond_us_backstop": "Only with a United States backstop",
+    "cond_parliament_approval": "Subject to parliament's approval",
+    "cond_non_combat": "Non-combat role only", "cond_location": "Where troops would deploy",
+    "cond_troop_numbers": "Troop numbers", "cond_other": "Other conditions",
+    "retracted_at": "Retracted on", "retraction_reason": "Reason for retraction",
+    "corrected_at": "Corrected on", "correction_reason": "Reason for correction",
+    "citations": "Citations", "quote": "Quote", "speaker": "Speaker", "source_id": "Source",
+    "title": "Title", "title_is_lede": "Title is the article's opening words",
+    "outlet": "Outlet", "author": "Author", "published": "Published", "url": "Address",
+    "note": "Note", "text": "Article text", "name": "Name", "role": "Role",
+    "in_europe": "In Europe", "code": "ISO code", "country_code": "Country",
+    "reviewed_at": "Reviewed on", "attribution": "Attribution", "firmness": "Firmness",
+    "event_id": "Made at event", "disputed": "Marked disputed",
+    "dispute_reason": "Why it is disputed", "dispute_citation_id": "Conflicting citation",
+    "slug": "Address name", "place": "Place", "statement": "Fact", "document": "Document",
+}
+NOT_STATED = "not stated"
+DATE_FIELDS = {"date", "published", "retracted_at", "corrected_at", "reviewed_at"}
+
+
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field.replace("_", " ").capitalize())
+
+
+def readable_value(field: str, value: Any, precision: str | None = "day") -> str | None:
+    """A stored value in the reader's words; None for a list or record (shown item by item)."""
+    if value is None or value == "":
+        return NOT_STATED
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (dict, list)):
+        return None
+    if field == "kind" and value in Stance.__members__:
+        return STANCE_LABELS[Stance(value)]
+    if field == "cond_location":
+        return LOCATION_CHIPS.get(value, str(value))
+    if field in DATE_FIELDS:
+        return format_date(str(value), precision if field == "date" else "day")
+    return str(value)
+
+
 class FieldChange(BaseModel):
     field: str
+    label: str = ""
     old: Any = None
     new: Any = None
+    old_text: str | None = None
+    new_text: str | None = None
 
 
 class TrailEntry(BaseModel):
@@ -68,13 +122,54 @@ def _load(raw: str | None) -> dict[str, Any] | None:
 
 
 def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:
-    """Fields whose value differs between before and after (all of them for an addition)."""
+    """Fields whose value differs between before and after (all of them for an addition), with
+    their labels and values in words."""
     old, new = before or {}, after or {}
     return [
-        FieldChange(field=key, old=old.get(key), new=new.get(key))
+        FieldChange(field=key, label=field_label(key), old=old.get(key), new=new.get(key),
+                    old_text=readable_value(key, old.get(key), old.get("date_precision")),
+                    new_text=readable_value(key, new.get(key), new.get("date_precision")))
         for key in sorted(set(old) | set(new))
         if key not in _NOT_COMPARED and old.get(key) != new.get(key)
     ]
+
+
+def _commitment_words(record: dict[str, Any]) -> tuple[str, str]:
+    kind = readable_value("kind", record.get("kind")) or ""
+    when = readable_value("date", record.get("date"), record.get("date_precision")) or ""
+    return kind, when
+
+
+COMMITMENT_HEADLINES = {
+    "commitment.add": "new {kind} commitment ({when})",
+    "commitment.correct": "{kind} commitment of {when} corrected",
+    "commitment.retract": "{kind} commitment of {when} retracted",
+    "citation.add": "citation added to the {kind} commitment of {when}",
+    "citation.correct": "citation corrected on the {kind} commitment of {when}",
+    "citation.remove": "citation removed from the {kind} commitment of {when}",
+}
+
+
+def headline(item: "TrailEntry", names: dict[str, str]) -> str:
+    """What changed, in one line: "Poland: new Logistics commitment (Feb 2026)"."""
+    name = names.get(item.country_code or "", item.country_code or "")
+    record = item.after or item.before or {}
+    if item.action in COMMITMENT_HEADLINES and "kind" in record:
+        kind, when = _commitment_words(record)
+        return f"{name}: " + COMMITMENT_HEADLINES[item.action].format(kind=kind, when=when)
+    if item.entity == "source":
+        verb = "New source" if item.action == "source.add" else "Source edited"
+        return f"{verb}: {record.get('title', item.entity_id)}"
+    if item.action == "country.review":
+        return f"{name}: position reviewed"
+    if item.action.startswith("country."):
+        return f"{name}: " + ("added to the tracker" if item.action == "country.add"
+                              else "country details edited")
+    if item.action == "dataset.review":
+        return "Every country's position reviewed"
+    if item.action == "seed":
+        return "Seed dataset published"
+    return f"{item.actor} {item.label}" + (f": {name}" if name else "")
 
 
 def entry(event: AuditEvent) -> TrailEntry:

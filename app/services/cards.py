@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.config import get_settings
+from app.dates import format_date
 from app.db import get_engine
 from app.services.dataset import dataset_at, latest_revision_id
 from app.services.hooks import on_published
@@ -45,17 +46,20 @@ def _text(text: str, *, y: float, size: int, colour: str = INK, **extra: Any) ->
 
 
 def _badge(label: str, *, y: float, colour: str, text_colour: str) -> dict[str, Any]:
-    return _text(f"<b>{label}</b>", y=y, size=34, colour=text_colour, bgcolor=colour,
-                 borderpad=12, bordercolor=INK, borderwidth=1)
+    """The category as a coloured badge; a long label wraps after its comma to fit the left."""
+    head, comma, tail = label.partition(", ")
+    text = f"<b>{head},</b><br><b>{tail}</b>" if comma and len(label) > 20 else f"<b>{label}</b>"
+    return _text(text, y=y, size=34 if text.count("<br>") == 0 else 26, colour=text_colour,
+                 bgcolor=colour, borderpad=12, bordercolor=INK, borderwidth=1)
 
 
-def _long_date(day: date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else "none recorded"
+def _long_date(day: date | None, precision: str | None = "day") -> str:
+    return format_date(day, precision) if day else "none recorded"
 
 
 def _footer(dataset: Dataset) -> list[dict[str, Any]]:
     """The revision, not the day: a card whose data did not change keeps its cached image."""
-    published = dataset.published_at.strftime("%Y-%m-%d")
+    published = format_date(dataset.published_at)
     return [_text(f"Dataset revision {dataset.revision} (published {published})", y=0.10,
                   size=20, colour=MUTED)]
 
@@ -75,38 +79,47 @@ def _header() -> dict[str, Any]:
     return _text("<b>Coalition Tracker</b>", y=0.94, size=24, colour=MUTED)
 
 
-def _country_words(country: MapCountry) -> list[dict[str, Any]]:
-    stance = country.stance_label + (" · host country" if country.is_host else "")
-    return [
+def _country_words(country: MapCountry, dated: date | None) -> list[dict[str, Any]]:
+    """Name, category (a dated view says the date: the card shows that view, not today's)."""
+    words = [
         _header(),
         _text(f"<b>{country.name}</b>", y=0.80, size=56 if len(country.name) <= 12 else 44),
-        _badge(stance, y=0.60, colour=country.colour, text_colour=country.text_colour),
-        _text(f"Latest statement: {_long_date(country.latest_date)}", y=0.38, size=26),
+        _badge(country.stance_label, y=0.60, colour=country.colour,
+               text_colour=country.text_colour),
+        _text(f"Latest statement: {_long_date(country.latest_date, country.latest_precision)}",
+              y=0.38, size=26),
     ]
+    if dated:
+        words.append(_text(f"Position on {format_date(dated)}", y=0.28, size=26))
+    return words
 
 
-def country_card(*, dataset: Dataset, code: str, as_of: date) -> dict[str, Any] | None:
-    """The card figure of one country (None when the dataset has no such country)."""
+def country_card(*, dataset: Dataset, code: str, as_of: date, dated: bool = False
+                 ) -> dict[str, Any] | None:
+    """The card figure of one country (None when the dataset has no such country); `dated`:
+    the card of a view asked for a date, which names it."""
     data = map_data(dataset=dataset, as_of=as_of)
     chosen = next((c for c in data.in_view + data.outside if c.code == code.upper()), None)
     if chosen is None:
         return None
-    words = _country_words(chosen) + _footer(dataset)
+    words = _country_words(chosen, as_of if dated else None) + _footer(dataset)
     return _card(locator_figure(data=data, code=chosen.code, height=HEIGHT), words)
 
 
 def _legend_lines(data: MapData) -> list[dict[str, Any]]:
     return [
         _text(f"<span style='color:{entry.colour}'>■</span> {entry.label}: {entry.count}",
-              y=0.62 - 0.065 * index, size=24)
+              y=0.64 - 0.055 * index, size=19)
         for index, entry in enumerate(data.legend)
     ]
 
 
-def dashboard_card(*, dataset: Dataset, as_of: date) -> dict[str, Any]:
+def dashboard_card(*, dataset: Dataset, as_of: date, dated: bool = False) -> dict[str, Any]:
     data = map_data(dataset=dataset, as_of=as_of)
     words = [_header(), _text("<b>Where countries stand</b><br><b>on security guarantees</b>"
                               "<br><b>for Ukraine</b>", y=0.86, size=30)]
+    if dated:
+        words.append(_text(f"Position on {format_date(as_of)}", y=0.18, size=22))
     return _card(figure(data=data, height=HEIGHT), words + _legend_lines(data)
                  + _footer(dataset))
 

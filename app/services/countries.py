@@ -1,10 +1,10 @@
 """Country queries over a Dataset: the list with stances, one country's record, stance changes."""
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from app.models import Attribution, Firmness, Stance
+from app.models import Attribution, Firmness, Location, Stance
 from app.services.evidence import dispute_reason, disputed_with, is_disputed
 from app.services.records import (
     CitationRecord,
@@ -26,6 +26,9 @@ class CountrySummary(BaseModel):
     in_europe: bool
     stance: Stance
     latest_date: date | None
+    latest_precision: str | None = None
+    troop_location: str | None = None
+    condition_chips: list[str] = []
     source_count: int
     url: str
     firmness: Firmness | None = None
@@ -76,6 +79,8 @@ class CommitmentView(BaseModel):
 class SignatureView(BaseModel):
     event: EventRef
     document: str
+    corrected_at: datetime | None = None
+    correction_reason: str | None = None
 
 
 class MentionView(BaseModel):
@@ -85,6 +90,7 @@ class MentionView(BaseModel):
 
 class CountryDetail(CountrySummary):
     version: int
+    later_commitments: int = 0
     commitments: list[CommitmentView]
     mentions: list[MentionView]
     events: list[EventRef] = []
@@ -96,6 +102,33 @@ class StanceChange(BaseModel):
     old: Stance
     new: Stance
     commitment: CommitmentView | None
+
+
+CHIPS: dict[str, str] = {
+    "after_ceasefire": "After a ceasefire",
+    "us_backstop": "US backstop",
+    "parliament_approval": "Parliament's approval",
+    "non_combat": "Non-combat",
+}
+LOCATION_CHIPS: dict[str, str] = {
+    Location.ukraine: "In Ukraine",
+    Location.neighbouring_nato: "Neighbouring NATO states only",
+}
+
+
+def condition_chips(conditions: ConditionsRecord) -> list[str]:
+    """The main conditions of a commitment as short labels (only those that apply)."""
+    chips = [label for name, label in CHIPS.items() if getattr(conditions, name) is True]
+    if conditions.location:
+        chips.append(LOCATION_CHIPS.get(conditions.location, conditions.location))
+    return chips
+
+
+def _troop_location(deciding: CommitmentRecord | None) -> str | None:
+    """Where a troops commitment would deploy (None for any other kind or when unstated)."""
+    if deciding is None or deciding.kind != Stance.troops:
+        return None
+    return deciding.conditions.location
 
 
 def country_url(code: str) -> str:
@@ -122,7 +155,10 @@ def _summarise(dataset: Dataset, country: CountryRecord, as_of: date) -> Country
         role=country.role,
         in_europe=country.in_europe,
         stance=Stance(live[-1].kind) if live else Stance.undeclared,
-        latest_date=live[-1].date if live else None,
+        latest_date=deciding.date if deciding else None,
+        latest_precision=deciding.date_precision if deciding else None,
+        troop_location=_troop_location(deciding),
+        condition_chips=condition_chips(deciding.conditions) if deciding else [],
         source_count=len(sources),
         url=country_url(country.code),
         firmness=deciding.firmness if deciding else None,
@@ -179,7 +215,7 @@ def commitment_view(dataset: Dataset, commitment: CommitmentRecord) -> Commitmen
     return CommitmentView(
         **commitment.model_dump(include={"id", "kind", "date", "date_precision", "date_basis",
                                          "summary", "conditions", "retraction_reason",
-                                         "firmness"}),
+                                         "firmness", "corrected_at", "correction_reason"}),
         citations=[citation_view(dataset, c) for c in commitment.citations],
         retracted=commitment.is_retracted,
         retracted_at=commitment.retracted_at.isoformat() if commitment.retracted_at else None,
@@ -223,6 +259,8 @@ def get_country(*, dataset: Dataset, code: str, as_of: date) -> CountryDetail | 
     return CountryDetail(
         **_summarise(dataset, country, as_of).model_dump(),
         version=country.version,
+        later_commitments=sum(1 for c in dataset.commitments_of(country.code)
+                              if c.date > as_of and not c.is_retracted),
         commitments=[commitment_view(dataset, c) for c in reversed(stated)],
         mentions=[_mention_view(dataset, m) for m in dataset.mentions_of(country.code)],
         events=_events_of(dataset, stated, signatures),
@@ -244,3 +282,15 @@ def stance_changes(*, dataset: Dataset, start: date, end: date) -> list[StanceCh
             commitment=commitment_view(dataset, deciding) if deciding else None,
         ))
     return sorted(changes, key=lambda change: change.country.name)
+
+
+def last_stance_change(*, dataset: Dataset, upto: date) -> date | None:
+    """The latest date, on or before `upto`, on which some country's stance changed."""
+    latest: date | None = None
+    for country in dataset.countries:
+        stance = Stance.undeclared
+        for commitment in effective_on(dataset.commitments_of(country.code), upto):
+            if Stance(commitment.kind) != stance and (latest is None or commitment.date > latest):
+                latest = commitment.date
+            stance = Stance(commitment.kind)
+    return latest

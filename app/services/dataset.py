@@ -59,7 +59,8 @@ def _commitment_records(session: Session) -> list[CommitmentRecord]:
             **row.model_dump(include={"id", "country_code", "kind", "date", "date_precision",
                                       "date_basis", "summary", "retracted_at",
                                       "retraction_reason", "firmness", "event_id", "disputed",
-                                      "dispute_reason", "dispute_citation_id"}),
+                                      "dispute_reason", "dispute_citation_id", "corrected_at",
+                                      "correction_reason"}),
             conditions=_conditions(row),
             citations=tuple(citations[row.id or 0]),
         )

@@ -135,9 +135,10 @@ def citation_removal_errors(*, session: Session, citation: Citation,
 
 
 def correction_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
+    """A correction is shown in public with its reason, so the reason is required."""
     return {**link_errors(session=session, values=values),
             **validate_commitment_fields(values, today=today),
-            **validate_reason(values, required=False)}
+            **validate_reason(values, required=True)}
 
 
 def country_errors(*, session: Session, values: Values, is_new: bool) -> FieldErrors:
@@ -345,6 +346,8 @@ def correct_commitment(*, session: Session, user: User, commitment_id: int, valu
     def apply(row: Commitment) -> None:
         for name, value in commitment_fields(values).items():
             setattr(row, name, value)
+        row.corrected_at = utcnow()
+        row.correction_reason = text(values, "reason")
 
     return _change_commitment(session, user, commitment, values, "commitment.correct", apply,
                               what=f"commitment {commitment_id} corrected")
@@ -491,6 +494,35 @@ def edit_country(*, session: Session, user: User, code: str, values: Values) -> 
     event = _event(user, "country.edit", "country", code, country_code=code, before=before,
                    after=country_snapshot(country))
     return _publish(session, user, f"Country edited: {country.name}", [event])
+
+
+# ---- positions reviewed -------------------------------------------------------------------
+
+
+def mark_reviewed(*, session: Session, user: User, code: str | None = None) -> int:
+    """Mark one country's position (or, with no code, every country's) reviewed now: an audited
+    action that publishes a revision, so "Positions last reviewed" is dated and citable."""
+    query = select(Country).order_by(col(Country.code))
+    if code is not None:
+        query = query.where(Country.code == code.upper())
+    countries = list(session.exec(query))
+    if not countries:
+        raise RecordNotFound(f"No country {code!r}.")
+    now = utcnow()
+    before = {c.code: c.reviewed_at.isoformat() if c.reviewed_at else None for c in countries}
+    for country in countries:
+        country.reviewed_at = now
+        session.add(country)
+    session.flush()
+    if code is None:
+        event = _event(user, "dataset.review", "dataset", "all", country_code=None, before=None,
+                       after={"reviewed_at": now.isoformat()})
+        return _publish(session, user, "Every country's position reviewed", [event])
+    country = countries[0]
+    event = _event(user, "country.review", "country", country.code, country_code=country.code,
+                   before={"reviewed_at": before[country.code]},
+                   after={"reviewed_at": now.isoformat()})
+    return _publish(session, user, f"Position reviewed: {country.name}", [event])
 
 
 # ---- what the forms show before the curator types -----------------------------------------

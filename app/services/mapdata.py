@@ -7,12 +7,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from app.models import Role, Stance
+from app.dates import format_date
+from app.models import Location, Role, Stance
 from app.palette import (
     HOST_COLOUR,
     HOST_TEXT_COLOUR,
+    NOT_TRACKED_COLOUR,
+    NOT_TRACKED_TEXT_COLOUR,
     STANCE_COLOURS,
     STANCE_TEXT_COLOURS,
+    TROOPS_NEARBY_COLOUR,
+    TROOPS_NEARBY_TEXT_COLOUR,
 )
 from app.services.countries import CountrySummary, list_countries
 from app.services.records import Dataset
@@ -27,7 +32,7 @@ EUROPE_ALPHA3: dict[str, str] = {
     "LT": "LTU", "LU": "LUX", "LV": "LVA", "MC": "MCO", "MD": "MDA", "ME": "MNE", "MK": "MKD",
     "MT": "MLT", "NL": "NLD", "NO": "NOR", "PL": "POL", "PT": "PRT", "RO": "ROU", "RS": "SRB",
     "RU": "RUS", "SE": "SWE", "SI": "SVN", "SK": "SVK", "SM": "SMR", "TR": "TUR", "UA": "UKR",
-    "VA": "VAT",
+    "VA": "VAT", "XK": "XKX",
 }
 # Partners beyond the map's view (listed beside it; their codes serve a world locator map).
 PARTNER_ALPHA3: dict[str, str] = {
@@ -50,6 +55,7 @@ LAND = {"showland": True, "landcolor": "#EEEEEE", "showcountries": True,
 
 
 class MapCountry(BaseModel):
+    key: str
     code: str
     alpha3: str | None
     name: str
@@ -60,6 +66,7 @@ class MapCountry(BaseModel):
     colour: str
     text_colour: str
     latest_date: date | None
+    latest_precision: str | None = None
     hover: str
     href: str
     disputed: bool = False
@@ -74,6 +81,7 @@ class LegendEntry(BaseModel):
     colour: str
     text_colour: str
     count: int
+    definition: str
 
 
 class MapData(BaseModel):
@@ -81,6 +89,7 @@ class MapData(BaseModel):
     as_of: date
     in_view: list[MapCountry]
     outside: list[MapCountry]
+    not_tracked: list[str]
     legend: list[LegendEntry]
 
 
@@ -89,60 +98,109 @@ STANCE_LABELS: dict[Stance, str] = {
     Stance.logistics: "Logistics",
     Stance.political_only: "Political only",
     Stance.opposed: "Opposed",
-    Stance.undeclared: "Undeclared",
+    Stance.undeclared: "No commitment recorded",
 }
 HOST_LABEL = "Host country"
+TROOPS_NEARBY = "troops_nearby"
+TROOPS_NEARBY_LABEL = "Troops, in neighbouring NATO states only"
+TROOPS_IN_UKRAINE_LABEL = "Troops, inside Ukraine"
+NOT_TRACKED = "not_tracked"
+NOT_TRACKED_LABEL = "Not tracked"
+
+# What each category means: /about's codebook, the legend's hover text, the README.
+STANCE_MEANINGS: dict[Stance, str] = {
+    Stance.troops: "The country has said it will contribute troops to a force in or for Ukraine "
+                   "(possibly under conditions). Troops that would deploy only in neighbouring "
+                   "NATO states, not inside Ukraine, are shown apart.",
+    Stance.logistics: "The country offers support short of troops: logistics, training, air or "
+                      "naval support, bases, intelligence, equipment.",
+    Stance.political_only: "The country supports the guarantees politically but has committed "
+                           "no troops and no material support.",
+    Stance.opposed: "The country has said it opposes or will not take part in the guarantees.",
+    Stance.undeclared: "The country is tracked, but no commitment is recorded for it on that "
+                       "date: the sources name it without a position, or it has stated none yet. "
+                       "It does not mean the country said nothing. API key: undeclared.",
+}
+CATEGORY_MEANINGS: dict[str, str] = {
+    TROOPS_NEARBY: "Troops offered only for neighbouring NATO states (for example Poland or "
+                   "Romania), not for deployment inside Ukraine: a different offer from troops "
+                   "in Ukraine.",
+    "host": "Ukraine, where the guarantees would apply: a role, not a stance. Outlined and "
+            "labelled on the map, not counted under a stance.",
+    NOT_TRACKED: "The country is not in the dataset: no source used so far discusses its "
+                 "position. Drawn in the land colour.",
+}
 # Background and text colour of each legend key (a stance, or "host"), for badges and swatches.
 PALETTE: dict[str, tuple[str, str]] = {
     **{stance.value: (STANCE_COLOURS[stance], STANCE_TEXT_COLOURS[stance]) for stance in Stance},
+    TROOPS_NEARBY: (TROOPS_NEARBY_COLOUR, TROOPS_NEARBY_TEXT_COLOUR),
     "host": (HOST_COLOUR, HOST_TEXT_COLOUR),
+    NOT_TRACKED: (NOT_TRACKED_COLOUR, NOT_TRACKED_TEXT_COLOUR),
 }
+LABELS: dict[str, str] = {
+    **{stance.value: label for stance, label in STANCE_LABELS.items()},
+    TROOPS_NEARBY: TROOPS_NEARBY_LABEL, "host": HOST_LABEL, NOT_TRACKED: NOT_TRACKED_LABEL,
+}
+DEFINITIONS: dict[str, str] = {
+    **{stance.value: meaning for stance, meaning in STANCE_MEANINGS.items()},
+    **CATEGORY_MEANINGS,
+}
+LEGEND_ORDER = [Stance.troops.value, TROOPS_NEARBY, Stance.logistics.value,
+                Stance.political_only.value, Stance.opposed.value, Stance.undeclared.value,
+                "host", NOT_TRACKED]
 
 
-def _hover(row: CountrySummary, is_host: bool) -> str:
-    stance = STANCE_LABELS[row.stance] + (" (host country)" if is_host else "")
-    latest = (f"latest statement {row.latest_date.isoformat()}" if row.latest_date
-              else "no statement recorded")
+def category(*, stance: Stance, role: str, troop_location: str | None) -> str:
+    """The legend key a country is shown under: its role (host), or its stance (troops split by
+    where they would deploy)."""
+    if role == Role.host:
+        return "host"
+    if stance == Stance.troops and troop_location == Location.neighbouring_nato:
+        return TROOPS_NEARBY
+    return stance.value
+
+
+def _hover(row: CountrySummary, key: str) -> str:
+    latest = (f"latest statement {format_date(row.latest_date, row.latest_precision)}"
+              if row.latest_date else "no commitment recorded")
     disputed = f" · {DISPUTED_MARK} disputed: sources disagree" if row.disputed else ""
-    return f"{row.name}: {stance}, {latest}{disputed}"
+    return f"{row.name}: {LABELS[key]}, {latest}{disputed}"
 
 
 def _map_country(row: CountrySummary) -> MapCountry:
-    is_host = row.role == Role.host
+    key = category(stance=row.stance, role=row.role, troop_location=row.troop_location)
+    colour, text_colour = PALETTE[key]
     return MapCountry(
-        code=row.code, alpha3=EUROPE_ALPHA3.get(row.code) or PARTNER_ALPHA3.get(row.code),
-        name=row.name, role=row.role, is_host=is_host, stance=row.stance,
-        stance_label=STANCE_LABELS[row.stance],
-        colour=HOST_COLOUR if is_host else STANCE_COLOURS[row.stance],
-        text_colour=HOST_TEXT_COLOUR if is_host else STANCE_TEXT_COLOURS[row.stance],
-        latest_date=row.latest_date, hover=_hover(row, is_host), href=row.url,
-        disputed=row.disputed,
+        key=key, code=row.code,
+        alpha3=EUROPE_ALPHA3.get(row.code) or PARTNER_ALPHA3.get(row.code),
+        name=row.name, role=row.role, is_host=key == "host", stance=row.stance,
+        stance_label=LABELS[key], colour=colour, text_colour=text_colour,
+        latest_date=row.latest_date, latest_precision=row.latest_precision,
+        hover=_hover(row, key), href=row.url, disputed=row.disputed,
     )
 
 
-def _legend(countries: list[MapCountry]) -> list[LegendEntry]:
-    """One entry per stance with its count; host countries are counted apart, by their role."""
-    entries = [
-        LegendEntry(key=stance.value, label=STANCE_LABELS[stance], colour=STANCE_COLOURS[stance],
-                    text_colour=STANCE_TEXT_COLOURS[stance],
-                    count=sum(1 for c in countries if c.stance == stance and not c.is_host))
-        for stance in Stance
-    ]
-    hosts = sum(1 for c in countries if c.is_host)
-    if hosts:
-        entries.append(LegendEntry(key="host", label=HOST_LABEL, colour=HOST_COLOUR,
-                                   text_colour=HOST_TEXT_COLOUR, count=hosts))
-    return entries
+def _legend(countries: list[MapCountry], not_tracked: int) -> list[LegendEntry]:
+    """One entry per category with its count (host countries apart, by their role)."""
+    counts = {key: sum(1 for c in countries if c.key == key) for key in LEGEND_ORDER}
+    counts[NOT_TRACKED] = not_tracked
+    return [LegendEntry(key=key, label=LABELS[key], colour=PALETTE[key][0],
+                        text_colour=PALETTE[key][1], count=counts[key],
+                        definition=DEFINITIONS[key])
+            for key in LEGEND_ORDER if counts[key] or key != "host"]
 
 
 def map_data(*, dataset: Dataset, as_of: date) -> MapData:
-    """Every dataset country as the map shows it on `as_of`: drawn in view, or listed beside."""
+    """Every dataset country as the map shows it on `as_of`: drawn in view, or listed beside;
+    and the countries in view that the dataset does not track."""
     countries = [_map_country(row) for row in list_countries(dataset=dataset, as_of=as_of)]
+    tracked = {c.code for c in countries}
+    not_tracked = sorted(a3 for code, a3 in EUROPE_ALPHA3.items() if code not in tracked)
     return MapData(
         revision=dataset.revision, as_of=as_of,
         in_view=[c for c in countries if c.code in EUROPE_ALPHA3],
         outside=[c for c in countries if c.code not in EUROPE_ALPHA3],
-        legend=_legend(countries),
+        not_tracked=not_tracked, legend=_legend(countries, len(not_tracked)),
     )
 
 
@@ -154,6 +212,17 @@ def _trace(countries: list[MapCountry], colour: str, *, outline: float) -> dict[
         "text": [c.hover for c in countries], "customdata": [c.href for c in countries],
         "hovertemplate": "%{text}<extra></extra>",
         "marker": {"line": {"color": "#222222", "width": outline}},
+    }
+
+
+def _not_tracked_trace(codes: list[str]) -> dict[str, Any]:
+    """Countries in view that the dataset does not track: hover says so; no link."""
+    return {
+        "type": "choropleth", "locationmode": "ISO-3", "showscale": False,
+        "locations": codes, "z": [0] * len(codes),
+        "colorscale": [[0, NOT_TRACKED_COLOUR], [1, NOT_TRACKED_COLOUR]],
+        "hovertemplate": f"{NOT_TRACKED_LABEL}: not in the dataset<extra></extra>",
+        "marker": {"line": {"color": "#9E9E9E", "width": 0.4}},
     }
 
 
@@ -175,13 +244,15 @@ def _disputed_marks(disputed: list[MapCountry]) -> dict[str, Any]:
     }
 
 
-def _traces(countries: list[MapCountry]) -> list[dict[str, Any]]:
+def _traces(countries: list[MapCountry], not_tracked: list[str] | None = None
+            ) -> list[dict[str, Any]]:
     """One choropleth trace per colour; hosts get a heavy outline and a text label too."""
-    traces: list[dict[str, Any]] = []
-    for stance in Stance:
-        members = [c for c in countries if c.stance == stance and not c.is_host]
+    traces: list[dict[str, Any]] = [_not_tracked_trace(not_tracked)] if not_tracked else []
+    for key in LEGEND_ORDER[:-2]:
+        members = [c for c in countries if c.key == key]
         if members:
-            traces.append(_trace(members, STANCE_COLOURS[stance], outline=0.6))
+            traces.append(_trace(members, PALETTE[key][0],
+                                 outline=1.6 if key == TROOPS_NEARBY else 0.6))
     hosts = [c for c in countries if c.is_host]
     if hosts:
         traces += [_trace(hosts, HOST_COLOUR, outline=2.5), _host_label(hosts)]
@@ -194,7 +265,7 @@ def _traces(countries: list[MapCountry]) -> list[dict[str, Any]]:
 def figure(*, data: MapData, height: int = 520) -> dict[str, Any]:
     """The Plotly figure (data + layout) of the stance map of Europe, JSON-serialisable."""
     return {
-        "data": _traces([c for c in data.in_view if c.alpha3]),
+        "data": _traces([c for c in data.in_view if c.alpha3], data.not_tracked),
         "layout": {
             "geo": {**EUROPE_VIEW, **LAND}, "height": height, "showlegend": False,
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "dragmode": False,

@@ -1,14 +1,27 @@
 """What the public pages show, as data: each page and its JSON twin come from one call here."""
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
 
+from app.config import get_settings
+from app.dates import format_date
 from app.models import Attribution, Firmness, Location, Role, Stance
 from app.services.countries import CommitmentView, CountryDetail, CountrySummary, list_countries
 from app.services.countries import get_country as country_detail
-from app.services.mapdata import STANCE_LABELS, MapData, figure, locator_figure, map_data
+from app.services.mapdata import (
+    DEFINITIONS,
+    LABELS,
+    LEGEND_ORDER,
+    STANCE_LABELS,
+    STANCE_MEANINGS,
+    MapData,
+    category,
+    figure,
+    locator_figure,
+    map_data,
+)
 from app.services.records import ConditionsRecord, Dataset
 
 LOCATIONS: dict[str, str] = {
@@ -22,18 +35,6 @@ ROLE_LABELS: dict[str, str] = {
     Role.non_member: "Not a member",
 }
 
-STANCE_MEANINGS: dict[Stance, str] = {
-    Stance.troops: "The country has said it will contribute troops to a force in or for Ukraine "
-                   "(possibly under conditions).",
-    Stance.logistics: "The country offers support short of troops: logistics, training, air or "
-                      "naval support, bases, intelligence, equipment.",
-    Stance.political_only: "The country supports the guarantees politically but has committed "
-                           "no troops and no material support.",
-    Stance.opposed: "The country has said it opposes or will not take part in the guarantees.",
-    Stance.undeclared: "No commitment is recorded for the country on that date. Countries a "
-                       "source names without a position are listed as undeclared, with the "
-                       "mention that names them.",
-}
 ROLE_MEANINGS: dict[Role, str] = {
     Role.member: "A country taking part in the coalition’s meetings.",
     Role.host: "Ukraine, where the guarantees would apply; marked on the map, not counted under "
@@ -47,8 +48,19 @@ DERIVATION = (
     "A country’s stance on a date D is the kind of its latest commitment dated on or before D "
     "that has not been retracted. Several commitments on the same date are ordered by when they "
     "were recorded: the one recorded last wins. A month-precision date counts from the first day "
-    "of its month. With no such commitment the stance is “undeclared”. The current stance is the "
-    "stance today."
+    "of its month. With no such commitment the country shows “No commitment recorded” (API key "
+    "“undeclared”): it is tracked, but no commitment is on record, which is not the same as "
+    "having said nothing. A country outside the dataset is “Not tracked”. The host, Ukraine, has "
+    "a role, not a stance: it is shown as “Host country” everywhere. A troops commitment whose "
+    "stated location is neighbouring NATO states only (not inside Ukraine) is shown apart, as "
+    "“Troops, in neighbouring NATO states only”. The current stance is the stance today."
+)
+DATES_EXPLAINED = (
+    "“Latest recorded statement” is the date of the newest commitment on record, not today’s "
+    "date; “Positions last reviewed” is when curators last checked every country’s position "
+    "against the news (an audited action). A notice appears when the newest evidence is older "
+    "than {days} days. Dates of month precision are written “Jan 2026”, day dates “6 Jan 2026”; "
+    "downloads keep the ISO date with its precision. A date in the future is refused."
 )
 
 
@@ -98,12 +110,14 @@ class Codebook(BaseModel):
 
     revision: int
     stances: list[CodebookEntry]
+    categories: list[CodebookEntry]
     roles: list[CodebookEntry]
     derivation: str
     attributions: list[CodebookEntry] = []
     firmness: list[CodebookEntry] = []
     disputes: str = DISPUTES
     events: str = EVENTS
+    dates: str
 
 
 def codebook(*, dataset: Dataset) -> Codebook:
@@ -111,6 +125,8 @@ def codebook(*, dataset: Dataset) -> Codebook:
         revision=dataset.revision,
         stances=[CodebookEntry(key=stance.value, label=STANCE_LABELS[stance], meaning=meaning)
                  for stance, meaning in STANCE_MEANINGS.items()],
+        categories=[CodebookEntry(key=key, label=LABELS[key], meaning=DEFINITIONS[key])
+                    for key in LEGEND_ORDER],
         roles=[CodebookEntry(key=role.value, label=ROLE_LABELS[role], meaning=meaning)
                for role, meaning in ROLE_MEANINGS.items()],
         derivation=DERIVATION,
@@ -118,7 +134,24 @@ def codebook(*, dataset: Dataset) -> Codebook:
                       for key, (label, meaning) in ATTRIBUTION_MEANINGS.items()],
         firmness=[CodebookEntry(key=key.value, label=label, meaning=meaning)
                   for key, (label, meaning) in FIRMNESS_MEANINGS.items()],
+        dates=DATES_EXPLAINED.format(days=get_settings().stale_after_days),
     )
+
+
+class Dates(BaseModel):
+    """What the dates on a page mean: the newest evidence, the last review, how stale it is, and
+    the range a reader may ask about (the date inputs' min and max)."""
+
+    as_of: date
+    is_past: bool
+    latest_statement: date | None
+    latest_precision: str | None
+    reviewed_on: date | None
+    stale: bool
+    stale_after_days: int
+    earliest: date | None
+    today: date
+    later_commitments: int
 
 
 class DashboardView(BaseModel):
@@ -130,6 +163,36 @@ class DashboardView(BaseModel):
     total: int
     map: MapData
     figure: dict[str, Any]
+    dates: Dates
+
+
+def _reviewed_on(dataset: Dataset) -> date | None:
+    """The day by which every tracked country had last been reviewed (None: one never was)."""
+    marks: list[datetime | None] = [country.reviewed_at for country in dataset.countries]
+    if not marks or any(mark is None for mark in marks):
+        return None
+    return min(mark for mark in marks if mark is not None).date()
+
+
+def page_dates(*, dataset: Dataset, as_of: date, today: date, code: str | None = None) -> Dates:
+    """The dates shown on the dashboard (code None) or on one country's page."""
+    records = [c for c in dataset.commitments
+               if not c.is_retracted and (code is None or c.country_code == code)]
+    shown = [c for c in records if c.date <= as_of]
+    latest = max(shown, key=lambda c: (c.date, c.id), default=None)
+    country = dataset.country(code) if code else None
+    reviewed = (country.reviewed_at.date() if country and country.reviewed_at else None
+                ) if code else _reviewed_on(dataset)
+    limit = get_settings().stale_after_days
+    return Dates(
+        as_of=as_of, is_past=as_of < today,
+        latest_statement=latest.date if latest else None,
+        latest_precision=latest.date_precision if latest else None,
+        reviewed_on=reviewed, stale_after_days=limit,
+        stale=latest is not None and (today - latest.date).days > limit and as_of >= today,
+        earliest=min((c.date for c in dataset.commitments), default=None), today=today,
+        later_commitments=sum(1 for c in records if c.date > as_of),
+    )
 
 
 class CommitmentPage(CommitmentView):
@@ -139,11 +202,13 @@ class CommitmentPage(CommitmentView):
 class CountryPage(CountryDetail):
     revision: int
     as_of: date
+    category: str
     stance_label: str
     role_label: str
     paragraph: str
     commitments: list[CommitmentPage]  # type: ignore[assignment]
     locator: dict[str, Any]
+    dates: Dates
 
 
 def conditions_in_words(conditions: ConditionsRecord) -> list[str]:
@@ -167,7 +232,8 @@ def conditions_in_words(conditions: ConditionsRecord) -> list[str]:
 
 
 def dashboard(
-    *, dataset: Dataset, as_of: date, stance: Stance | None = None, query: str | None = None
+    *, dataset: Dataset, as_of: date, today: date, stance: Stance | None = None,
+    query: str | None = None,
 ) -> DashboardView:
     """The map of every country on `as_of`, and the table filtered by stance and name."""
     data = map_data(dataset=dataset, as_of=as_of)
@@ -175,36 +241,43 @@ def dashboard(
     return DashboardView(
         revision=dataset.revision, as_of=as_of, stance=stance, query=query or None,
         countries=rows, total=len(dataset.countries), map=data, figure=figure(data=data),
+        dates=page_dates(dataset=dataset, as_of=as_of, today=today),
     )
 
 
-def _paragraph(detail: CountryDetail, as_of: date) -> str:
+def _paragraph(detail: CountryDetail, as_of: date, label: str) -> str:
     live = [c for c in detail.commitments if not c.retracted]
+    when = format_date(as_of)
+    if detail.role == Role.host:
+        return (f"{detail.name} is the host country: the guarantees would apply on its territory. "
+                "It has a role, not a stance.")
     if not live:
-        return (f"{detail.name} had made no recorded commitment as of {as_of.isoformat()}: "
-                "its stance is undeclared.")
+        return f"No commitment by {detail.name} is recorded as of {when}."
     latest = live[0]
     sources = "source" if detail.source_count == 1 else "sources"
-    return (f"As of {as_of.isoformat()}, {detail.name}'s stance is "
-            f"{STANCE_LABELS[detail.stance].lower()}, from its statement of "
-            f"{latest.date.isoformat()}: {latest.summary} The record holds {len(live)} "
-            f"commitment{'s' if len(live) != 1 else ''} backed by {detail.source_count} {sources}.")
+    return (f"As of {when}, {detail.name}'s position is “{label}”, from its statement of "
+            f"{format_date(latest.date, latest.date_precision)}: {latest.summary} The record "
+            f"holds {len(live)} commitment{'s' if len(live) != 1 else ''} backed by "
+            f"{detail.source_count} {sources}.")
 
 
-def country_page(*, dataset: Dataset, code: str, as_of: date) -> CountryPage | None:
+def country_page(*, dataset: Dataset, code: str, as_of: date, today: date
+                 ) -> CountryPage | None:
     detail = country_detail(dataset=dataset, code=code, as_of=as_of)
     if detail is None:
         return None
+    key = category(stance=detail.stance, role=detail.role, troop_location=detail.troop_location)
     commitments = [
         CommitmentPage(**c.model_dump(), conditions_text=conditions_in_words(c.conditions))
         for c in detail.commitments
     ]
     return CountryPage(
         **detail.model_dump(exclude={"commitments"}), commitments=commitments,
-        revision=dataset.revision, as_of=as_of, stance_label=STANCE_LABELS[detail.stance],
+        revision=dataset.revision, as_of=as_of, category=key, stance_label=LABELS[key],
         role_label=ROLE_LABELS.get(detail.role, detail.role),
-        paragraph=_paragraph(detail, as_of),
+        paragraph=_paragraph(detail, as_of, LABELS[key]),
         locator=locator_figure(data=map_data(dataset=dataset, as_of=as_of), code=detail.code),
+        dates=page_dates(dataset=dataset, as_of=as_of, today=today, code=detail.code),
     )
 
 

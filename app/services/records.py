@@ -76,6 +76,8 @@ class CommitmentRecord(Record):
     disputed: bool = False
     dispute_reason: str | None = None
     dispute_citation_id: int | None = None
+    corrected_at: datetime | None = None
+    correction_reason: str | None = None
 
     @property
     def is_retracted(self) -> bool:
@@ -121,6 +123,7 @@ class CountryRecord(Record):
     in_europe: bool = True
     role: str = "member"
     version: int = 1
+    reviewed_at: datetime | None = None
 
 
 class Dataset(Record):

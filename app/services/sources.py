@@ -19,6 +19,7 @@ class Claim(BaseModel):
     speaker: str | None
     retracted: bool = False
     attribution: Attribution | None = None  # None for a mention
+    date_precision: str | None = None
 
 
 class SourceSummary(SourceRecord):
@@ -41,7 +42,8 @@ def _claims(dataset: Dataset, source_id: int) -> list[Claim]:
                   commitment_id=commitment.id, kind=commitment.kind,
                   date=commitment.date.isoformat(), summary=commitment.summary,
                   quote=citation.quote, speaker=citation.speaker,
-                  retracted=commitment.is_retracted, attribution=citation.attribution)
+                  retracted=commitment.is_retracted, attribution=citation.attribution,
+                  date_precision=commitment.date_precision)
             for citation in commitment.citations if citation.source_id == source_id
         )
     for mention in dataset.mentions:

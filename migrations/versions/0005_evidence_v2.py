@@ -1,7 +1,7 @@
 """evidence v2: citation attribution, events with facts and signatories, firmness, disputes
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0004
 Create Date: 2026-11-22 18:00:00
 
 Existing citations are migrated by what can be known without reading the articles again: a
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = '0005'
-down_revision: str | None = '0002'
+down_revision: str | None = '0004'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
