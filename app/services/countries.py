@@ -74,13 +74,13 @@ class CommitmentView(BaseModel):
     dispute_reason: str | None = None
     dispute_citation: ConflictingCitation | None = None
     disputed_with: list[int] = []
+    corrected_at: datetime | None = None
+    correction_reason: str | None = None
 
 
 class SignatureView(BaseModel):
     event: EventRef
     document: str
-    corrected_at: datetime | None = None
-    correction_reason: str | None = None
 
 
 class MentionView(BaseModel):
