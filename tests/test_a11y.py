@@ -1,8 +1,10 @@
 """Accessibility: axe-core (vendored, tests/assets/axe.min.js) finds no serious or critical
 violation on the dashboard, a filtered dashboard, a country page, sources and the codebook."""
 
+import re
+
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.support.dashboard import serious_axe_violations, wait_for_map
 
@@ -26,4 +28,4 @@ def test_keyboard_reaches_the_skip_link_first_and_it_moves_focus(guarded_page: P
     focused = guarded_page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Skip to content"
     guarded_page.keyboard.press("Enter")
-    assert guarded_page.url.endswith("#main")
+    expect(guarded_page).to_have_url(re.compile(r"#main$"))

@@ -140,7 +140,8 @@ def test_curators_mark_a_dispute_with_a_reason(curator: Curator) -> None:
     italy = curator.client.get("/api/countries/it").json()["commitments"][0]["citations"][1]
     saved = curator.client.post(f"/admin/commitments/{poland['id']}", data={
         **base, "dispute_reason": "Tusk: no troops inside Ukraine only",
-        "dispute_citation_id": str(italy["id"]), "event_id": ""}, follow_redirects=False)
+        "dispute_citation_id": str(italy["id"]), "event_id": "",
+        "reason": "Marked disputed: Italy's account disagrees"}, follow_redirects=False)
     assert saved.status_code == 303
     after = curator.client.get("/api/countries/pl").json()["commitments"][0]
     assert after["disputed"] and after["dispute_reason"] == "Tusk: no troops inside Ukraine only"
