@@ -1,10 +1,21 @@
-"""Clear 4xx answers: validation errors say which parameter is wrong and what is expected."""
+"""Clear 4xx answers: validation errors say which parameter is wrong and what is expected; and
+fast 503s instead of stalls when the database is busy (no free connection within POOL_TIMEOUT,
+or SQLite's write lock held by other saves). One error shape: JSON `{"detail": ...}` for API and
+`.json` addresses, the message page for the rest."""
 
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from app.routes.cached import plain
+from app.services.locking import DatabaseBusy
+
+BUSY = "The server is busy: try again in a moment."
+RETRY = {"Retry-After": "2", "Cache-Control": "no-store"}
 
 
 def describe(errors: list[dict[str, Any]]) -> str:
@@ -21,5 +32,22 @@ async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": describe(errors), "errors": payload})
 
 
+def is_busy(exc: Exception) -> bool:
+    """A pool timeout, a busy SQLite, or DatabaseBusy: worth a 503 and a retry, not a 500."""
+    if isinstance(exc, OperationalError):
+        return "database is locked" in str(exc) or "database is busy" in str(exc)
+    return isinstance(exc, PoolTimeout | DatabaseBusy)
+
+
+async def busy(request: Request, exc: Exception) -> Response:
+    if not is_busy(exc):
+        raise exc
+    response = plain(request, BUSY, 503)
+    response.headers.update(RETRY)
+    return response
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
+    for kind in (PoolTimeout, DatabaseBusy, OperationalError):
+        app.add_exception_handler(kind, busy)

@@ -25,6 +25,7 @@ from app.security import (
     set_session_cookie,
 )
 from app.services.auth import end_sessions, log_in, session_user
+from app.services.locking import DatabaseBusy, begin_write
 from app.templating import is_htmx, page_response
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -43,11 +44,18 @@ class Curator:
 
 
 async def submitted_form(request: Request) -> dict[str, str]:
-    """The urlencoded or multipart form, text fields only (what the curator typed)."""
+    """The urlencoded or multipart form, text fields only (what the curator typed); a form with
+    a NUL character anywhere is refused (422) with the rest of what was typed kept."""
     if request.method != "POST":
         return {}
     form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    if any("\x00" in key or "\x00" in value for key, value in values.items()):
+        kept = {key.replace("\x00", ""): value.replace("\x00", "")
+                for key, value in values.items()}
+        raise WriteRefused(422, "A field holds a NUL character (U+0000), which no text may "
+                           "contain: remove it and send the form again.", kept)
+    return values
 
 
 FormDep = Annotated[dict[str, str], Depends(submitted_form)]
@@ -87,6 +95,11 @@ def curator_write(request: Request, session: SessionDep, form: FormDep) -> Curat
     token = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
     if not csrf_matches(curator.session, token):
         raise WriteRefused(403, "Missing or invalid CSRF token: reload the form.", form)
+    if not request.url.path.endswith("/validate"):  # a save: SQLite's write lock up front
+        try:
+            begin_write(session=session)
+        except DatabaseBusy as busy:
+            raise WriteRefused(503, f"{busy}.", form) from busy
     return curator
 
 
@@ -101,10 +114,11 @@ async def write_refused(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, WriteRefused) or not wants_html(request):
         detail = exc.detail if isinstance(exc, WriteRefused) else "Refused."
         status = exc.status if isinstance(exc, WriteRefused) else 403
-        return JSONResponse({"detail": detail}, status)
+        headers = {"Retry-After": "2"} if status == 503 else None
+        return JSONResponse({"detail": detail}, status, headers=headers)
     kept = {k: v for k, v in exc.form.items() if k not in NOT_KEPT and v.strip()}
     referer = request.headers.get("referer", "")
-    context = {"detail": exc.detail, "kept": kept,
+    context = {"detail": exc.detail, "kept": kept, "busy": exc.status == 503,
                "login": f"/admin/login?next={quote(safe_next(urlsplit(referer).path), safe='')}"}
     return admin_response(request, "admin/refused.html", context, status_code=exc.status)
 

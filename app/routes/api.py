@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from app.models import Stance
 from app.routes.cached import JSON, serve
-from app.routes.deps import AsOfQuery, DatasetDep, RevQuery, resolve_as_of
+from app.routes.deps import AsOfQuery, DatasetDep, IdPath, RevQuery, resolve_as_of
 from app.services.countries import CountryDetail, CountrySummary, get_country, list_countries
 from app.services.pagecache import Rendered
 from app.services.records import Dataset
@@ -49,7 +49,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/countries", response_model=CountryList)
-async def api_countries(
+def api_countries(
     request: Request,
     as_of: AsOfQuery = None,
     stance: Annotated[Stance | None, Query(description="Only countries with this stance")] = None,
@@ -68,7 +68,7 @@ async def api_countries(
 
 
 @router.get("/countries/{code}", response_model=CountryOne, responses=NOT_FOUND)
-async def api_country(
+def api_country(
     request: Request, code: str, as_of: AsOfQuery = None, rev: RevQuery = None
 ) -> Response:
     """One country (code case-insensitive) with its commitments, newest first."""
@@ -91,7 +91,7 @@ def api_sources(dataset: DatasetDep) -> SourceList:
 
 
 @router.get("/sources/{source_id}", response_model=SourceOne, responses=NOT_FOUND)
-def api_source(dataset: DatasetDep, source_id: int) -> SourceOne:
+def api_source(dataset: DatasetDep, source_id: IdPath) -> SourceOne:
     source = get_source(dataset=dataset, source_id=source_id)
     if source is None:
         raise HTTPException(404, detail=f"No source with id {source_id}.")

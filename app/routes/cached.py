@@ -60,7 +60,9 @@ def plain(request: Request, message: str, status: int) -> Response:
 def serve(request: Request, *, rev: int | None, key: tuple[object, ...],
           render_page: Callable[[Dataset], Rendered],
           headers: dict[str, str] | None = None) -> Response:
-    """The cached page for this request's path + normalised query, HTMX flag and date."""
+    """The cached page for this request's path + normalised query, HTMX flag and date.
+    It asks the database for the revision in force: call it from `def` routes (worker threads),
+    never from `async def` ones, where a wait for a connection would stall the event loop."""
     full_key = (request.url.path, wants_fragment(request), *key)
     page = pages.page(engine=get_engine(), revision=rev, key=full_key, render=render_page)
     if page is None:

@@ -41,7 +41,7 @@ class HistoryBody(BaseModel):
 def _changes(session: SessionDep, dataset: Dataset, start: date | None,
              end: date | None) -> ChangesBody:
     last = end or today()
-    first = start or last - DEFAULT_SPAN
+    first = start or max(date.min + DEFAULT_SPAN, last) - DEFAULT_SPAN
     if first > last:
         raise HTTPException(422, detail="from: must be on or before `to`.")
     return ChangesBody(

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, func, update
 from sqlmodel import Session, col, select
 
 from app.models import AuditEvent, Citation, Commitment, Country, Source, User, utcnow
+from app.numbers import parse_id, parse_whole
 from app.services import hooks
 from app.services.audit import (
     TrailEntry,
@@ -62,16 +63,15 @@ class RecordNotFound(LookupError):
 
 
 def submitted_version(values: Values) -> int:
-    raw = text(values, "version")
-    return int(raw) if raw.isdigit() else 0
+    return parse_whole(text(values, "version")) or 0
 
 
 # ---- reading what a form needs ------------------------------------------------------------
 
 
 def source_for_citation(session: Session, values: Values) -> Source | None:
-    raw = text(values, "source_id")
-    return session.get(Source, int(raw)) if raw.isdigit() else None
+    source_id = parse_id(text(values, "source_id"))
+    return session.get(Source, source_id) if source_id is not None else None
 
 
 def citation_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
@@ -222,7 +222,7 @@ def citation_fields(values: Values) -> dict[str, Any]:
 def _citation_source(session: Session, user: User, values: Values,
                      events: list[AuditEvent]) -> int:
     if text(values, "source_id") != NEW_SOURCE:
-        return int(text(values, "source_id"))
+        return parse_id(text(values, "source_id")) or 0
     source = Source(**source_fields(values, "new_source_"))
     session.add(source)
     session.flush()
