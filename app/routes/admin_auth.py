@@ -120,7 +120,10 @@ async def write_refused(request: Request, exc: Exception) -> Response:
     referer = request.headers.get("referer", "")
     context = {"detail": exc.detail, "kept": kept, "busy": exc.status == 503,
                "login": f"/admin/login?next={quote(safe_next(urlsplit(referer).path), safe='')}"}
-    return admin_response(request, "admin/refused.html", context, status_code=exc.status)
+    response = admin_response(request, "admin/refused.html", context, status_code=exc.status)
+    if exc.status == 503:
+        response.headers["Retry-After"] = "2"
+    return response
 
 
 CuratorPage = Annotated[Curator, Depends(curator_page)]

@@ -10,12 +10,13 @@ with "database is locked"; when the lock stays busy, `DatabaseBusy` says so (ans
 import time
 import zlib
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 PUBLISH_LOCK = 0x43540001  # any constant shared by every process publishing into this database
 BEGIN_ATTEMPTS = 3
+BEGIN_WAIT_MS = 2000  # per attempt; the connection's usual busy_timeout (5 s) is put back after
 
 
 class DatabaseBusy(RuntimeError):
@@ -49,14 +50,25 @@ def begin_write(*, session: Session) -> None:
         return
     connection = session.connection()
     raw = connection.connection.dbapi_connection
-    for attempt in range(BEGIN_ATTEMPTS):
-        if raw is None or raw.in_transaction:
-            return
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-            return
-        except OperationalError as exc:  # busy_timeout (5 s) ran out
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
+    if raw is None or raw.in_transaction:
+        return
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(BEGIN_WAIT_MS)}")
+    try:
+        for attempt in range(BEGIN_ATTEMPTS):
+            if _begin_immediate(connection):
+                return
             time.sleep(0.05 * (attempt + 1))
+    finally:
+        connection.exec_driver_sql("PRAGMA busy_timeout=5000")
     raise DatabaseBusy("the database is busy with other saves: nothing was saved, try again")
+
+
+def _begin_immediate(connection: Connection) -> bool:
+    """True once this connection holds the write lock; False when busy_timeout ran out."""
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        return False
+    return True
