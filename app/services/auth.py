@@ -1,17 +1,19 @@
-"""Curator accounts and logins, with failed logins throttled per account and per client address.
+"""Curator accounts and logins, with failed logins slowed down per account-and-client and per
+client address.
 
 Attempts are stored in the `loginattempt` table, so the limits hold across worker processes.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.config import get_settings
 from app.models import LoginAttempt, User, utcnow
 from app.security import SessionData, hash_password, verify_password
+from app.services.locking import hold_key
 
 MIN_PASSWORD_LENGTH = 12
 USERNAME_MAX_LENGTH = 100
@@ -72,42 +74,72 @@ def end_sessions(*, session: Session, user: User) -> None:
     session.commit()
 
 
-def _recent_failures(session: Session, column: object, value: str, since: datetime) -> int:
-    query = (
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(column == value, col(LoginAttempt.succeeded).is_(False),
-               col(LoginAttempt.at) >= since)
-    )
-    return int(session.exec(query).one())
+SLOWDOWN_SECONDS = 30  # after the allowed failures: one try per 30 s, then 60, 120 ... (window)
+
+
+def _failures(session: Session, since: datetime, *where: Any) -> list[datetime]:
+    """When the recent failed (or still unchecked) attempts matching `where` were made."""
+    query = (select(LoginAttempt.at)
+             .where(*where, col(LoginAttempt.succeeded).is_(False), col(LoginAttempt.at) >= since))
+    return list(session.exec(query))
+
+
+def _slowed(failures: list[datetime], allowed: int, now: datetime) -> bool:
+    """Beyond `allowed` failures, the next try waits SLOWDOWN_SECONDS after the latest failure,
+    doubling with each further failure (at most the window): slowed down, never locked out."""
+    if len(failures) < allowed:
+        return False
+    window = get_settings().login_window
+    wait = min(window, SLOWDOWN_SECONDS * 2 ** min(len(failures) - allowed, 20))
+    latest = max(failures)
+    latest = latest if latest.tzinfo else latest.replace(tzinfo=UTC)  # stored naive, in UTC
+    return now < latest + timedelta(seconds=wait)
 
 
 def is_throttled(*, session: Session, username: str, client: str) -> bool:
+    """Throttled per account-and-client (someone who knows a username cannot lock its curator
+    out from elsewhere) and per client address (one client guessing many accounts)."""
     settings = get_settings()
-    since = utcnow() - timedelta(seconds=settings.login_window)
-    return (
-        _recent_failures(session, LoginAttempt.username, username, since)
-        >= settings.login_max_failures_per_account
-        or _recent_failures(session, LoginAttempt.client, client, since)
-        >= settings.login_max_failures_per_client
-    )
+    now = utcnow()
+    since = now - timedelta(seconds=settings.login_window)
+    pair = _failures(session, since, LoginAttempt.username == username,
+                     LoginAttempt.client == client)
+    everyone = _failures(session, since, LoginAttempt.client == client)
+    return (_slowed(pair, settings.login_max_failures_per_account, now)
+            or _slowed(everyone, settings.login_max_failures_per_client, now))
 
 
 def _find_user(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username == username)).first()
 
 
+def _reserve_attempt(session: Session, username: str, client: str) -> LoginAttempt | None:
+    """Check the throttle and record this attempt as failed, atomically: attempts from one client
+    are serialised here, so simultaneous guesses cannot all pass a check made before any of
+    them was recorded. None when throttled."""
+    hold_key(session=session, key=f"login:{client}")
+    if is_throttled(session=session, username=username, client=client):
+        session.rollback()
+        return None
+    attempt = LoginAttempt(username=username, client=client, succeeded=False)
+    session.add(attempt)
+    session.commit()
+    return attempt
+
+
 def log_in(*, session: Session, username: str, password: str, client: str) -> LoginResult:
-    """Check a password, recording the attempt. A throttled attempt is refused unchecked."""
+    """Check a password. The attempt counts as a failure until the password is found right; a
+    throttled attempt is refused unchecked."""
     name = normalise_username(username)[:USERNAME_MAX_LENGTH]
-    client = client[:100]
-    if is_throttled(session=session, username=name, client=client):
+    attempt = _reserve_attempt(session, name, client[:100])
+    if attempt is None:
         return LoginResult(user=None, throttled=True)
     user = _find_user(session, name)
     valid = verify_password(user.password_hash if user else None, password)
-    succeeded = bool(valid and user is not None and user.is_active)
-    session.add(LoginAttempt(username=name, client=client, succeeded=succeeded))
+    if not (valid and user is not None and user.is_active):
+        return LoginResult(user=None)
+    attempt.succeeded = True
+    session.add(attempt)
     session.commit()
-    if user is not None:
-        session.refresh(user)
-    return LoginResult(user=user if succeeded else None)
+    session.refresh(user)
+    return LoginResult(user=user)
