@@ -25,7 +25,14 @@ from app.config import get_settings
 from app.db import get_engine
 from app.services.dataset import dataset_at, latest_revision_id
 from app.services.hooks import on_published
-from app.services.mapdata import MapCountry, MapData, figure, locator_figure, map_data
+from app.services.mapdata import (
+    MapCountry,
+    MapData,
+    figure,
+    locator_figure,
+    map_data,
+    plotly_text,
+)
 from app.services.records import Dataset
 from app.services.renderer import CardUnavailable, renderer
 
@@ -79,7 +86,8 @@ def _country_words(country: MapCountry) -> list[dict[str, Any]]:
     stance = country.stance_label + (" · host country" if country.is_host else "")
     return [
         _header(),
-        _text(f"<b>{country.name}</b>", y=0.80, size=56 if len(country.name) <= 12 else 44),
+        _text(f"<b>{plotly_text(country.name)}</b>", y=0.80,
+              size=56 if len(country.name) <= 12 else 44),
         _badge(stance, y=0.60, colour=country.colour, text_colour=country.text_colour),
         _text(f"Latest statement: {_long_date(country.latest_date)}", y=0.38, size=26),
     ]

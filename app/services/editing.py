@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.models import AuditEvent, Citation, Commitment, Country, Source, User, utcnow
@@ -413,7 +414,11 @@ def add_country(*, session: Session, user: User, values: Values) -> str:
         raise ValidationFailed(errors)
     country = Country(code=text(values, "code").upper(), **country_fields(values))
     session.add(country)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another curator added the same code a moment ago
+        session.rollback()
+        raise ValidationFailed({"code": message("code_taken")}) from None
     event = _event(user, "country.add", "country", country.code, country_code=country.code,
                    before=None, after=country_snapshot(country))
     _publish(session, user, f"Country added: {country.name}", [event])

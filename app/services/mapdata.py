@@ -2,6 +2,7 @@
 legend with counts, and a Plotly figure built from it. Shared by the dashboard, the country
 locator map, the embeddable map and the share-card images, so nothing here knows about a page."""
 
+import html
 from datetime import date
 from typing import Any
 
@@ -95,11 +96,17 @@ PALETTE: dict[str, tuple[str, str]] = {
 }
 
 
+def plotly_text(text: str) -> str:
+    """Text as Plotly shows it: its labels and hovers read tags (<a href>, <b>) and entities,
+    so a name typed with them is escaped to be shown as typed, never as a link."""
+    return html.escape(text, quote=False)
+
+
 def _hover(row: CountrySummary, is_host: bool) -> str:
     stance = STANCE_LABELS[row.stance] + (" (host country)" if is_host else "")
     latest = (f"latest statement {row.latest_date.isoformat()}" if row.latest_date
               else "no statement recorded")
-    return f"{row.name}: {stance}, {latest}"
+    return f"{plotly_text(row.name)}: {stance}, {latest}"
 
 
 def _map_country(row: CountrySummary) -> MapCountry:
@@ -154,7 +161,8 @@ def _trace(countries: list[MapCountry], colour: str, *, outline: float) -> dict[
 def _host_label(hosts: list[MapCountry]) -> dict[str, Any]:
     return {
         "type": "scattergeo", "mode": "text", "locationmode": "ISO-3",
-        "locations": [c.alpha3 for c in hosts], "text": [f"{c.name} (host)" for c in hosts],
+        "locations": [c.alpha3 for c in hosts],
+        "text": [f"{plotly_text(c.name)} (host)" for c in hosts],
         "textfont": {"color": "#000000", "size": 12}, "hoverinfo": "skip",
     }
 
