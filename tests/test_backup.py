@@ -13,12 +13,12 @@ from sqlmodel import Session, col, select
 
 from app.cli import main
 from app.db import get_engine
-from app.models import AuditEvent, Commitment
 from app.main import create_app
+from app.models import AuditEvent, Commitment
 from app.security import COOKIE_NAME
 from app.services.backup import BackupError, pg_tool, required_tables
-from app.services.readiness import migration_head
 from app.services.dataset import dataset_at, latest_revision_id
+from app.services.readiness import migration_head
 from tests.support.admin import Curator
 from tests.support.ops import publish_change
 
