@@ -47,6 +47,48 @@ async def busy(request: Request, exc: Exception) -> Response:
     return response
 
 
+ERROR_BODY = {"type": "object", "title": "ErrorBody", "required": ["detail"],
+              "properties": {"detail": {"type": "string", "title": "Detail"}}}
+VALIDATION_BODY = {
+    "type": "object", "title": "HTTPValidationError", "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "title": "Detail", "description": "What is wrong, in words"},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}},
+    },
+}
+ERROR_ANSWERS = {
+    "404": "No such record, or no such revision (`rev`)",
+    "503": "The database is busy (retry after Retry-After seconds), or nothing is published yet",
+}
+
+
+def _document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every operation documents the errors it can answer, in the one shape they have."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ErrorBody"] = ERROR_BODY
+    schemas["HTTPValidationError"] = VALIDATION_BODY
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            wanted = ERROR_ANSWERS if path != "/healthz" else {}
+            for status, description in wanted.items():
+                responses.setdefault(status, {"description": description, "content": reference})
+    return schema
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Call after every router is included."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _document_errors(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     for kind in (PoolTimeout, DatabaseBusy, OperationalError):
