@@ -313,3 +313,53 @@ def test_simultaneous_guesses_cannot_race_the_throttle(db: Session) -> None:
     finally:
         server.stop()
     assert statuses.count(401) == 5 and statuses.count(429) == 5, statuses
+
+
+@pytest.mark.parametrize("password", [" " * 14, "\t" * 12 + "  ", "password1234", "Password!!!!",
+                                      "qwertyuiop123", "123456789012", "abcabcabcabc",
+                                      "iloveyou2025!"])
+def test_blank_and_common_passwords_are_refused(db: Session, password: str) -> None:
+    with pytest.raises(AccountError):
+        create_user(session=db, username="grace", password=password)
+
+
+@pytest.mark.parametrize(("username", "existing"), [
+    ("аlice", None),  # Cyrillic а
+    ("alice\u200b", None),  # zero-width space
+    ("al1ce", "alice"), ("rnallory", "mallory"), ("ALICE", "alice"),
+])
+def test_confusable_usernames_are_refused(db: Session, username: str, existing: str | None
+                                          ) -> None:
+    if existing:
+        create_user(session=db, username=existing, password=PASSWORD)
+    with pytest.raises(AccountError):
+        create_user(session=db, username=username, password=PASSWORD)
+
+
+def test_usernames_are_normalised(db: Session) -> None:
+    assert create_user(session=db, username="Ｈｅｉｄｉ", password=PASSWORD).username == "heidi"
+
+
+def test_a_curator_changes_their_password(curator: Curator, client: TestClient) -> None:
+    other = TestClient(client.app)
+    other_session = log_in(other, curator.username)
+    page = curator.client.get("/admin/password")
+    assert page.status_code == 200 and 'autocomplete="new-password"' in page.text
+    new = "a fresh and uncommon passphrase"
+    refused = curator.client.post("/admin/password", data={
+        "csrf_token": curator.csrf, "current_password": PASSWORD, "new_password": "password1234",
+        "repeat_password": "password1234"})
+    assert refused.status_code == 422 and "common" in refused.text
+    wrong = curator.client.post("/admin/password", data={
+        "csrf_token": curator.csrf, "current_password": "not it at all", "new_password": new,
+        "repeat_password": new})
+    assert wrong.status_code == 422 and "current password is wrong" in wrong.text
+    done = curator.client.post("/admin/password", data={
+        "csrf_token": curator.csrf, "current_password": PASSWORD, "new_password": new,
+        "repeat_password": new})
+    assert done.status_code == 200 and "password is changed" in done.text
+    assert curator.client.get("/admin", follow_redirects=False).status_code == 200
+    assert other_session.client.get("/admin", follow_redirects=False).status_code == 303
+    fresh = TestClient(client.app)
+    assert login_post(fresh, curator.username, PASSWORD) == 401
+    assert log_in(fresh, curator.username, new).client.get("/admin").status_code == 200

@@ -24,7 +24,14 @@ from app.security import (
     read_session,
     set_session_cookie,
 )
-from app.services.auth import end_sessions, log_in, session_user
+from app.services.auth import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    change_password,
+    end_sessions,
+    log_in,
+    session_user,
+)
 from app.services.locking import DatabaseBusy, begin_write
 from app.templating import is_htmx, page_response
 
@@ -103,7 +110,8 @@ def curator_write(request: Request, session: SessionDep, form: FormDep) -> Curat
     return curator
 
 
-NOT_KEPT = {CSRF_FIELD, "password", "version"}
+NOT_KEPT = {CSRF_FIELD, "password", "version", "current_password", "new_password",
+            "repeat_password"}
 
 
 def wants_html(request: Request) -> bool:
@@ -197,4 +205,32 @@ def logout(request: Request, session: SessionDep, curator: CuratorWrite) -> Resp
     response = RedirectResponse("/admin/login", status_code=303)
     clear_session_cookie(response, request)
     response.headers.update(NO_STORE)
+    return response
+
+
+def _password_page(request: Request, curator: Curator, *, error: str | None = None,
+                   changed: bool = False, status_code: int = 200) -> HTMLResponse:
+    context = {"curator": curator, "error": error, "changed": changed,
+               "min_length": MIN_PASSWORD_LENGTH}
+    return admin_response(request, "admin/password.html", context, status_code=status_code)
+
+
+@router.get("/password", response_class=HTMLResponse)
+def password_form(request: Request, curator: CuratorPage) -> Response:
+    return _password_page(request, curator)
+
+
+@router.post("/password", response_class=HTMLResponse)
+def password_change(request: Request, session: SessionDep, curator: CuratorWrite,
+                    form: FormDep) -> Response:
+    """Change the curator's password: other sessions end, this one gets a fresh cookie."""
+    try:
+        change_password(session=session, user=curator.user,
+                        current=form.get("current_password", ""),
+                        new=form.get("new_password", ""), repeated=form.get("repeat_password", ""))
+    except AccountError as refused:
+        return _password_page(request, curator, error=f"Not changed: {refused}.", status_code=422)
+    fresh = Curator(user=curator.user, session=new_session(curator.user.id))
+    response = _password_page(request, fresh, changed=True)
+    set_session_cookie(response, request, fresh.session)
     return response

@@ -4,8 +4,12 @@ client address.
 Attempts are stored in the `loginattempt` table, so the limits hold across worker processes.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -29,15 +33,67 @@ class LoginResult:
     throttled: bool = False
 
 
+USERNAME_RULE = re.compile(r"[a-z0-9][a-z0-9._-]*")
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "common-passwords.txt"
+SEQUENCES = ("01234567890123456789098765432109876543210", "abcdefghijklmnopqrstuvwxyz",
+             "qwertyuiopasdfghjklzxcvbnm", "azertyuiopqsdfghjklmwxcvbn",
+             "qwertzuiopasdfghjklyxcvbnm")
+# Characters that look alike once lower-cased: two names with the same skeleton are confusable.
+LOOK_ALIKE = (("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("i", "l"), ("5", "s"))
+
+
 def normalise_username(username: str) -> str:
-    return username.strip().casefold()
+    """NFKC then case-folded: full-width, ligature and case variants are the same name."""
+    return unicodedata.normalize("NFKC", username).strip().casefold()
+
+
+def username_skeleton(username: str) -> str:
+    skeleton = re.sub(r"[._-]", "", normalise_username(username))
+    for look, like in LOOK_ALIKE:
+        skeleton = skeleton.replace(look, like)
+    return skeleton
+
+
+@lru_cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str, *, username: str = "") -> str | None:
+    """Why a new password is refused, or None: too short, blank, a common password (even with
+    digits or punctuation added), one repeated few characters, or the username itself."""
+    lowered = password.casefold()
+    core = re.sub(r"[\W\d_]+$", "", lowered)
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"password must be at least {MIN_PASSWORD_LENGTH} characters"
+    if not password.strip():
+        return "password must not be only spaces"
+    if lowered in common_passwords() or core in common_passwords() or \
+            lowered.replace(" ", "") in common_passwords():
+        return "password is one of the most common passwords: choose another"
+    if re.fullmatch(r"(.{1,4})\1+", lowered) or any(lowered in run for run in SEQUENCES):
+        return "password repeats a few characters or follows the keyboard: choose another"
+    if username and normalise_username(username) in lowered:
+        return "password must not contain the username"
+    return None
 
 
 def check_new_account(username: str, password: str) -> None:
-    if not username or len(username) > USERNAME_MAX_LENGTH or not username.isprintable():
-        raise AccountError(f"username must be 1 to {USERNAME_MAX_LENGTH} printable characters")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if not (0 < len(username) <= USERNAME_MAX_LENGTH) or not USERNAME_RULE.fullmatch(username):
+        raise AccountError(f"username must be 1 to {USERNAME_MAX_LENGTH} characters: letters a-z, "
+                           "digits, '.', '_' or '-' (no look-alike letters from other scripts)")
+    problem = password_problem(password, username=username)
+    if problem:
+        raise AccountError(problem)
+
+
+def _confusable_with(session: Session, name: str) -> str | None:
+    skeleton = username_skeleton(name)
+    for existing in session.exec(select(User.username)):
+        if username_skeleton(existing) == skeleton:
+            return existing
+    return None
 
 
 def create_user(*, session: Session, username: str, password: str, role: str = "curator") -> User:
@@ -45,6 +101,9 @@ def create_user(*, session: Session, username: str, password: str, role: str = "
     check_new_account(name, password)
     if session.exec(select(User).where(User.username == name)).first() is not None:
         raise AccountError(f"user {name!r} already exists")
+    twin = _confusable_with(session, name)
+    if twin is not None:
+        raise AccountError(f"username {name!r} looks like the existing {twin!r}: choose another")
     user = User(username=name, password_hash=hash_password(password), role=role)
     session.add(user)
     session.commit()
@@ -65,6 +124,21 @@ def session_user(*, session: Session, data: SessionData | None) -> User | None:
     if user is None or data is None or data.issued_before(user.sessions_valid_after):
         return None
     return user
+
+
+def change_password(*, session: Session, user: User, current: str, new: str,
+                    repeated: str) -> None:
+    """Replace the user's password; every session issued before now ends (the caller gives
+    this one a fresh cookie). AccountError says what is wrong."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("the current password is wrong")
+    if new != repeated:
+        raise AccountError("the two new passwords differ")
+    problem = password_problem(new, username=user.username)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(new)
+    end_sessions(session=session, user=user)
 
 
 def end_sessions(*, session: Session, user: User) -> None:
