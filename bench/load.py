@@ -16,7 +16,6 @@ writer 500, every acknowledged save published; exits 1 if any fails.
 """
 
 import argparse
-import asyncio
 import os
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from tests.support.load import (  # noqa: E402
     finish_probe,
     published,
     read_load,
+    run,
     start_probe,
     write_load,
 )
@@ -68,16 +68,16 @@ def line(name: str, figures: Figures, probe: Probe, ok: frozenset[int]) -> str:
 
 def readers_phase(url: str, seconds: float) -> tuple[Figures, Probe]:
     process, receiver = start_probe(url, seconds)
-    figures = asyncio.run(read_load(url, readers=4 * THREADS, seconds=seconds))
+    figures = run(read_load(url, readers=4 * THREADS, seconds=seconds))
     return figures, finish_probe(process, receiver)
 
 
 def writers_phase(url: str, saves: int) -> tuple[Figures, Probe, list[str], int]:
     process, receiver = start_probe(url, 5 + saves * 2.0)
     accounts = [f"bench{number}" for number in range(WRITERS)]
-    log = asyncio.run(write_load(url, accounts=accounts, password=PASSWORD, saves=saves))
+    log = run(write_load(url, accounts=accounts, password=PASSWORD, saves=saves))
     probe = finish_probe(process, receiver)
-    result = asyncio.run(published(url, since_revision=1))
+    result = run(published(url, since_revision=1))
     missing = [title for title in log.acknowledged if title not in result.latest]
     print(f"writers  acknowledged {len(log.acknowledged)}  published "
           f"{len(log.acknowledged) - len(missing)}  missing right after their 303 "

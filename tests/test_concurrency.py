@@ -7,7 +7,6 @@ no revision loses anything its predecessor had, and no save gets a 500. The boun
 here is generous because the machine is shared; bench/load.py prints the real figures.
 """
 
-import asyncio
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from tests.support.load import (
     finish_probe,
     published,
     read_load,
+    run,
     start_probe,
     write_load,
 )
@@ -49,7 +49,7 @@ def server(db: Session) -> Iterator[LiveServer]:
 def test_readers_at_four_times_the_threads_get_no_error(server: LiveServer) -> None:
     seconds = 8.0
     process, receiver = start_probe(server.url, seconds)
-    figures = asyncio.run(read_load(server.url, readers=4 * THREADS, seconds=seconds))
+    figures = run(read_load(server.url, readers=4 * THREADS, seconds=seconds))
     probe = finish_probe(process, receiver)
     assert figures.requests > 4 * THREADS
     assert figures.errors() == 0, (figures.statuses, figures.failures)
@@ -61,12 +61,12 @@ def test_concurrent_saves_are_all_published(server: LiveServer, db: Session) -> 
     accounts = [f"writer{n}" for n in range(WRITERS)]
     for name in accounts:
         create_user(session=db, username=name, password=PASSWORD)
-    log = asyncio.run(write_load(server.url, accounts=accounts, password=PASSWORD, saves=4))
+    log = run(write_load(server.url, accounts=accounts, password=PASSWORD, saves=4))
     assert 500 not in log.figures.statuses and not log.figures.failures, log.figures
     assert len(log.acknowledged) == log.figures.statuses[303]
     assert len(log.acknowledged) >= WRITERS * 4 - log.figures.statuses[503]
     assert log.missing_at_ack == []
-    result = asyncio.run(published(server.url, since_revision=1))
+    result = run(published(server.url, since_revision=1))
     assert set(log.acknowledged) <= result.latest
     assert result.lost_between_revisions == []
 

@@ -11,11 +11,24 @@ import re
 import time
 import uuid
 from collections import Counter
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
+
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run on a fresh event loop in a thread of its own (pytest-playwright's sync API may be
+    running a loop in the main thread)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
 
 READ_PATHS = ["/", "/changes.json", "/revisions.json", "/countries/fr/history.json",
               "/api/countries", "/api/sources", "/countries/fr"]
