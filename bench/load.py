@@ -67,16 +67,16 @@ def line(name: str, figures: Figures, probe: Probe, ok: frozenset[int]) -> str:
 
 
 def readers_phase(url: str, seconds: float) -> tuple[Figures, Probe]:
-    process, receiver = start_probe(url, seconds)
+    prober = start_probe(url, seconds)
     figures = run(read_load(url, readers=4 * THREADS, seconds=seconds))
-    return figures, finish_probe(process, receiver)
+    return figures, finish_probe(prober)
 
 
 def writers_phase(url: str, saves: int) -> tuple[Figures, Probe, list[str], int]:
-    process, receiver = start_probe(url, 5 + saves * 2.0)
+    prober = start_probe(url, 600)
     accounts = [f"bench{number}" for number in range(WRITERS)]
     log = run(write_load(url, accounts=accounts, password=PASSWORD, saves=saves))
-    probe = finish_probe(process, receiver)
+    probe = finish_probe(prober)
     result = run(published(url, since_revision=1))
     missing = [title for title in log.acknowledged if title not in result.latest]
     print(f"writers  acknowledged {len(log.acknowledged)}  published "

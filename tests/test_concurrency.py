@@ -48,9 +48,9 @@ def server(db: Session) -> Iterator[LiveServer]:
 
 def test_readers_at_four_times_the_threads_get_no_error(server: LiveServer) -> None:
     seconds = 8.0
-    process, receiver = start_probe(server.url, seconds)
+    prober = start_probe(server.url, seconds)
     figures = run(read_load(server.url, readers=4 * THREADS, seconds=seconds))
-    probe = finish_probe(process, receiver)
+    probe = finish_probe(prober)
     assert figures.requests > 4 * THREADS
     assert figures.errors() == 0, (figures.statuses, figures.failures)
     assert probe.failures == 0 and probe.count > 20

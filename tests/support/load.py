@@ -71,14 +71,15 @@ class Probe:
     worst_ms: float
 
 
-def _probe(url: str, stop_after: float, out: Connection) -> None:
-    """Ask /healthz every 50 ms on one keep-alive connection; send (count, failures, worst)."""
+def _probe(url: str, stop_after: float, out: Connection, stop: Any) -> None:
+    """Ask /healthz every 50 ms on one keep-alive connection until `stop` is set or the time is
+    up; send (count, failures, worst)."""
     parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=10)
     count = failures = 0
     worst = 0.0
     deadline = time.monotonic() + stop_after
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stop.is_set():
         started = time.perf_counter()
         try:
             connection.request("GET", "/healthz")
@@ -94,15 +95,26 @@ def _probe(url: str, stop_after: float, out: Connection) -> None:
     out.send((count, failures, worst * 1000))
 
 
-def start_probe(url: str, seconds: float) -> tuple[multiprocessing.Process, Connection]:
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    process = multiprocessing.get_context("spawn").Process(target=_probe,
-                                                           args=(url, seconds, sender))
+@dataclass
+class Prober:
+    process: Any
+    receiver: Connection
+    stop: Any
+
+
+def start_probe(url: str, seconds: float) -> Prober:
+    """Probe /healthz from another process for at most `seconds` (finish_probe stops it)."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    stop = context.Event()
+    process = context.Process(target=_probe, args=(url, seconds, sender, stop))
     process.start()
-    return process, receiver
+    return Prober(process=process, receiver=receiver, stop=stop)
 
 
-def finish_probe(process: multiprocessing.Process, receiver: Connection) -> Probe:
+def finish_probe(prober: Prober) -> Probe:
+    prober.stop.set()
+    process, receiver = prober.process, prober.receiver
     count, failures, worst = receiver.recv()
     process.join(timeout=10)
     return Probe(count=count, failures=failures, worst_ms=worst)
