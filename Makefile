@@ -5,7 +5,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run serve test lint typecheck audit test-sqlite test-postgres system-deps install clean bench
+.PHONY: run serve test lint typecheck audit test-sqlite test-postgres system-deps install clean bench \
+	bench-load
 
 .venv/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
@@ -45,6 +46,11 @@ test: system-deps install lint audit test-sqlite test-postgres
 
 bench: install
 	$(PY) bench/pages.py
+
+# Readers and writers under load (issue 9), on SQLite then on a throwaway PostgreSQL.
+bench-load: install
+	env -u DATABASE_URL $(PY) bench/load.py
+	bash tests/with_postgres.sh $(PY) bench/load.py
 
 clean:
 	rm -rf .venv data .pytest_cache .mypy_cache .ruff_cache

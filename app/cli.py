@@ -68,7 +68,8 @@ def serve(args: argparse.Namespace) -> int:
     # loop="asyncio": under a burst of 200 connections uvloop left some waiting for seconds
     # (wrk timeouts, p99 1.2 s) where asyncio served all within 60 ms, at the same requests/s.
     uvicorn.run("app.main:app", host=settings.host, port=settings.port, workers=workers,
-                proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies,
+                proxy_headers=False,  # app/web/forwarded.py reads X-Forwarded-* instead
+                server_header=False,
                 log_config=logging_config(settings.log_level), access_log=False,
                 loop="asyncio")
     return 0

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO", description="Python logging level name.")
     workers: int = Field(default=1, ge=1, description="Worker processes `serve` starts.")
+    pool_timeout: float = Field(
+        default=3.0, gt=0, le=30,
+        description="Seconds a request may wait for a database connection before a 503.",
+    )
     pg_bin: Path | None = Field(
         default=None, description="Folder with pg_dump/pg_restore matching the server version."
     )

@@ -1,16 +1,25 @@
-"""Clear 4xx answers: validation errors say which parameter is wrong and what is expected."""
+"""Clear 4xx answers: validation errors say which parameter is wrong and what is expected; and
+fast 503s instead of stalls when the database is busy (no free connection within POOL_TIMEOUT,
+or SQLite's write lock held by other saves). One error shape: JSON `{"detail": ...}` for API and
+`.json` addresses, the message page for the rest."""
 
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.routes.cached import plain
+from app.services.locking import DatabaseBusy
 from app.templating import render
 
 # Addresses that answer machines: their errors stay JSON whatever the client accepts.
 MACHINE_SUFFIXES = (".json", ".atom", ".csv", ".zip", ".png", ".xml", ".txt")
+BUSY = "The server is busy: try again in a moment."
+RETRY = {"Retry-After": "2", "Cache-Control": "no-store"}
 
 
 def describe(errors: list[dict[str, Any]]) -> str:
@@ -49,6 +58,65 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": detail}, status, headers=headers)
 
 
+def is_busy(exc: Exception) -> bool:
+    """A pool timeout, a busy SQLite, or DatabaseBusy: worth a 503 and a retry, not a 500."""
+    if isinstance(exc, OperationalError):
+        return "database is locked" in str(exc) or "database is busy" in str(exc)
+    return isinstance(exc, PoolTimeout | DatabaseBusy)
+
+
+async def busy(request: Request, exc: Exception) -> Response:
+    if not is_busy(exc):
+        raise exc
+    response = plain(request, BUSY, 503)
+    response.headers.update(RETRY)
+    return response
+
+
+ERROR_BODY = {"type": "object", "title": "ErrorBody", "required": ["detail"],
+              "properties": {"detail": {"type": "string", "title": "Detail"}}}
+VALIDATION_BODY = {
+    "type": "object", "title": "HTTPValidationError", "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "title": "Detail", "description": "What is wrong, in words"},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}},
+    },
+}
+ERROR_ANSWERS = {
+    "404": "No such record, or no such revision (`rev`)",
+    "503": "The database is busy (retry after Retry-After seconds), or nothing is published yet",
+}
+
+
+def _document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every operation documents the errors it can answer, in the one shape they have."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ErrorBody"] = ERROR_BODY
+    schemas["HTTPValidationError"] = VALIDATION_BODY
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            wanted = ERROR_ANSWERS if path != "/healthz" else {}
+            for status, description in wanted.items():
+                responses.setdefault(status, {"description": description, "content": reference})
+    return schema
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Call after every router is included."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _document_errors(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    for kind in (PoolTimeout, DatabaseBusy, OperationalError):
+        app.add_exception_handler(kind, busy)

@@ -52,6 +52,7 @@ def create_app() -> FastAPI:
     app.include_router(admin_sources.router)
     app.include_router(admin_events.router)
     app.include_router(admin_citations.router)
+    errors.install_openapi(app)
     return app
 
 

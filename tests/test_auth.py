@@ -6,8 +6,11 @@ import pkgutil
 import re
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -18,6 +21,7 @@ from app.models import LoginAttempt, User
 from app.security import COOKIE_NAME, SessionData, decode_session, encode_session, verify_password
 from app.services.auth import AccountError, create_user
 from tests.support.admin import PASSWORD, Curator, csrf_in, log_in
+from tests.support.server import start_server
 
 
 def login_post(client: TestClient, username: str, password: str) -> int:
@@ -262,3 +266,100 @@ def test_create_admin_refuses_a_short_password_and_a_duplicate(db: Session) -> N
 
 def test_no_account_exists_until_one_is_created(db: Session) -> None:
     assert db.exec(select(User)).all() == []
+
+
+def test_a_curator_is_not_locked_out_by_guesses_from_elsewhere(db: Session,
+                                                                curator_account: str) -> None:
+    from app.services.auth import log_in as service_log_in
+
+    for _ in range(12):
+        service_log_in(session=db, username="alice", password="a wrong guess", client="6.6.6.6")
+    assert service_log_in(session=db, username="alice", password="another guess",
+                          client="6.6.6.6").throttled
+    mine = service_log_in(session=db, username="alice", password=PASSWORD, client="192.0.2.7")
+    assert mine.user is not None and not mine.throttled
+
+
+def test_throttling_slows_down_rather_than_locks(db: Session, curator_account: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services import auth
+
+    for _ in range(5):
+        assert not auth.log_in(session=db, username="alice", password="wrong guess",
+                               client="192.0.2.8").throttled
+    assert auth.log_in(session=db, username="alice", password=PASSWORD,
+                       client="192.0.2.8").throttled
+    monkeypatch.setattr(auth, "SLOWDOWN_SECONDS", 0)  # as if the pause had passed
+    assert auth.log_in(session=db, username="alice", password=PASSWORD,
+                       client="192.0.2.8").user is not None
+
+
+def test_simultaneous_guesses_cannot_race_the_throttle(db: Session) -> None:
+    """10 guesses sent at the same moment against a limit of 5: at most 5 are checked."""
+    create_user(session=db, username="erin", password=PASSWORD)
+    start = threading.Barrier(10)
+    server = start_server(env={"RATE_LIMIT_LOGINS_PER_MINUTE": "100000"})
+
+    def guess(_number: int) -> int:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            token = csrf_in(http.get("/admin/login").text)
+            start.wait()
+            return http.post("/admin/login", data={"username": "erin", "password": "wrong guess!",
+                                                   "csrf_token": token}).status_code
+
+    try:
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            statuses = list(pool.map(guess, range(10)))
+    finally:
+        server.stop()
+    assert statuses.count(401) == 5 and statuses.count(429) == 5, statuses
+
+
+@pytest.mark.parametrize("password", [" " * 14, "\t" * 12 + "  ", "password1234", "Password!!!!",
+                                      "qwertyuiop123", "123456789012", "abcabcabcabc",
+                                      "iloveyou2025!"])
+def test_blank_and_common_passwords_are_refused(db: Session, password: str) -> None:
+    with pytest.raises(AccountError):
+        create_user(session=db, username="grace", password=password)
+
+
+@pytest.mark.parametrize(("username", "existing"), [
+    ("аlice", None),  # Cyrillic а
+    ("alice\u200b", None),  # zero-width space
+    ("al1ce", "alice"), ("rnallory", "mallory"), ("ALICE", "alice"),
+])
+def test_confusable_usernames_are_refused(db: Session, username: str, existing: str | None
+                                          ) -> None:
+    if existing:
+        create_user(session=db, username=existing, password=PASSWORD)
+    with pytest.raises(AccountError):
+        create_user(session=db, username=username, password=PASSWORD)
+
+
+def test_usernames_are_normalised(db: Session) -> None:
+    assert create_user(session=db, username="Ｈｅｉｄｉ", password=PASSWORD).username == "heidi"
+
+
+def test_a_curator_changes_their_password(curator: Curator, client: TestClient) -> None:
+    other = TestClient(client.app)
+    other_session = log_in(other, curator.username)
+    page = curator.client.get("/admin/password")
+    assert page.status_code == 200 and 'autocomplete="new-password"' in page.text
+    new = "a fresh and uncommon passphrase"
+    refused = curator.client.post("/admin/password", data={
+        "csrf_token": curator.csrf, "current_password": PASSWORD, "new_password": "password1234",
+        "repeat_password": "password1234"})
+    assert refused.status_code == 422 and "common" in refused.text
+    wrong = curator.client.post("/admin/password", data={
+        "csrf_token": curator.csrf, "current_password": "not it at all", "new_password": new,
+        "repeat_password": new})
+    assert wrong.status_code == 422 and "current password is wrong" in wrong.text
+    done = curator.client.post("/admin/password", data={
+        "csrf_token": curator.csrf, "current_password": PASSWORD, "new_password": new,
+        "repeat_password": new})
+    assert done.status_code == 200 and "password is changed" in done.text
+    assert curator.client.get("/admin", follow_redirects=False).status_code == 200
+    assert other_session.client.get("/admin", follow_redirects=False).status_code == 303
+    fresh = TestClient(client.app)
+    assert login_post(fresh, curator.username, PASSWORD) == 401
+    assert log_in(fresh, curator.username, new).client.get("/admin").status_code == 200

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.config import get_settings
+from app.services import cards as cards_module
 from app.services import renderer as renderer_module
 from app.services.cards import card_path, country_card, dashboard_card, wait_for_prerender
 from app.services.dataset import dataset_at
@@ -214,3 +215,53 @@ def test_the_host_card_names_the_role_not_a_stance(db: Session) -> None:
     assert card is not None
     words = _card_words(card)
     assert "Host country" in words and "No commitment recorded" not in words
+
+
+# ---- rationing the drawing (issue 9: cards are no CPU or disk amplifier) ----------------------
+
+
+def test_cards_of_revisions_no_page_links_to_are_never_drawn_on_request(
+    client: TestClient, no_cached_cards: None, render_calls: list[str], db: Session
+) -> None:
+    from tests.support.ops import publish_change
+
+    for number in range(cards_module.KEEP_REVISIONS):
+        publish_change(db, country_code="FR", summary=f"change {number}")
+    response = client.get("/cards/countries/de.png", params={"rev": 1})
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+    assert response.content == cards_module.placeholder_png()
+    assert png_size(response.content) == (1200, 630)
+    assert render_calls == []
+
+
+def test_a_full_queue_or_a_slow_drawing_gets_the_placeholder(
+    client: TestClient, no_cached_cards: None, render_calls: list[str],
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cards_module, "MAX_QUEUED", 0)
+    full = client.get("/cards/countries/fr.png")
+    assert full.content == cards_module.placeholder_png() and render_calls == []
+    monkeypatch.setattr(cards_module, "MAX_QUEUED", 16)
+    monkeypatch.setattr(cards_module, "RENDER_WAIT", 0.001)
+    slow = client.get("/cards/countries/fr.png")
+    assert slow.content == cards_module.placeholder_png()
+    wait_for_drawing()
+    drawn = client.get("/cards/countries/fr.png")
+    assert drawn.content != cards_module.placeholder_png() and len(render_calls) == 1
+    assert drawn.headers["cache-control"].startswith("public")
+
+
+def wait_for_drawing() -> None:
+    cards_module._render_pool.submit(lambda: None).result(timeout=120)
+
+
+def test_old_cards_are_pruned(no_cached_cards: None) -> None:
+    root = cards_dir()
+    for revision in (1, 2, 3, 4, 5):
+        (root / f"rev{revision}").mkdir(parents=True)
+        (root / f"rev{revision}" / "fr-aaaa.png").write_bytes(b"old")
+    newer = root / "rev5" / "fr-bbbb.png"
+    newer.write_bytes(b"new")
+    cards_module.prune_cards(latest=5)
+    assert sorted(p.name for p in root.iterdir()) == ["rev3", "rev4", "rev5"]
+    assert [p.name for p in (root / "rev5").iterdir()] == ["fr-bbbb.png"]

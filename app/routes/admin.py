@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import SessionDep
 from app.routes.admin_auth import CuratorPage, CuratorWrite, FormDep, admin_response
-from app.routes.deps import today
+from app.routes.deps import IdPath, today
 from app.services import editing
 from app.services.audit import edit_trail
 from app.services.countries import get_country, list_countries
@@ -259,13 +259,13 @@ def commitment_page(request: Request, session: SessionDep, curator: CuratorPage,
 
 @router.get("/commitments/{commitment_id}", response_class=HTMLResponse)
 def commitment_admin(request: Request, session: SessionDep, curator: CuratorPage,
-                     commitment_id: int) -> Response:
+                     commitment_id: IdPath) -> Response:
     return commitment_page(request, session, curator, commitment_id)
 
 
 @router.post("/commitments/{commitment_id}", response_class=HTMLResponse)
 def correct_commitment(request: Request, session: SessionDep, curator: CuratorWrite,
-                       commitment_id: int, form: FormDep) -> Response:
+                       commitment_id: IdPath, form: FormDep) -> Response:
     spec = form_spec("correction", f"/admin/commitments/{commitment_id}", form)
     return commitment_attempt(
         request, session, curator, commitment_id, spec,
@@ -289,7 +289,7 @@ def commitment_attempt(request: Request, session: SessionDep, curator: CuratorWr
 
 @router.post("/commitments/{commitment_id}/validate", response_class=HTMLResponse)
 def validate_correction(request: Request, session: SessionDep, curator: CuratorWrite,
-                        commitment_id: int, form: FormDep) -> Response:
+                        commitment_id: IdPath, form: FormDep) -> Response:
     errors = editing.correction_errors(session=session, values=form, today=today())
     spec = form_spec("correction", f"/admin/commitments/{commitment_id}", form, errors)
     return commitment_page(request, session, curator, commitment_id,
@@ -298,7 +298,7 @@ def validate_correction(request: Request, session: SessionDep, curator: CuratorW
 
 @router.post("/commitments/{commitment_id}/retract", response_class=HTMLResponse)
 def retract_commitment(request: Request, session: SessionDep, curator: CuratorWrite,
-                       commitment_id: int, form: FormDep) -> Response:
+                       commitment_id: IdPath, form: FormDep) -> Response:
     spec = form_spec("retract", f"/admin/commitments/{commitment_id}/retract", form)
     return commitment_attempt(
         request, session, curator, commitment_id, spec,

@@ -24,7 +24,15 @@ from app.security import (
     read_session,
     set_session_cookie,
 )
-from app.services.auth import end_sessions, log_in, session_user
+from app.services.auth import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    change_password,
+    end_sessions,
+    log_in,
+    session_user,
+)
+from app.services.locking import DatabaseBusy, begin_write
 from app.templating import is_htmx, page_response
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -43,11 +51,18 @@ class Curator:
 
 
 async def submitted_form(request: Request) -> dict[str, str]:
-    """The urlencoded or multipart form, text fields only (what the curator typed)."""
+    """The urlencoded or multipart form, text fields only (what the curator typed); a form with
+    a NUL character anywhere is refused (422) with the rest of what was typed kept."""
     if request.method != "POST":
         return {}
     form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    if any("\x00" in key or "\x00" in value for key, value in values.items()):
+        kept = {key.replace("\x00", ""): value.replace("\x00", "")
+                for key, value in values.items()}
+        raise WriteRefused(422, "A field holds a NUL character (U+0000), which no text may "
+                           "contain: remove it and send the form again.", kept)
+    return values
 
 
 FormDep = Annotated[dict[str, str], Depends(submitted_form)]
@@ -87,10 +102,16 @@ def curator_write(request: Request, session: SessionDep, form: FormDep) -> Curat
     token = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
     if not csrf_matches(curator.session, token):
         raise WriteRefused(403, "Missing or invalid CSRF token: reload the form.", form)
+    if not request.url.path.endswith("/validate"):  # a save: SQLite's write lock up front
+        try:
+            begin_write(session=session)
+        except DatabaseBusy as busy:
+            raise WriteRefused(503, f"{busy}.", form) from busy
     return curator
 
 
-NOT_KEPT = {CSRF_FIELD, "password", "version"}
+NOT_KEPT = {CSRF_FIELD, "password", "version", "current_password", "new_password",
+            "repeat_password"}
 
 
 def wants_html(request: Request) -> bool:
@@ -101,12 +122,16 @@ async def write_refused(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, WriteRefused) or not wants_html(request):
         detail = exc.detail if isinstance(exc, WriteRefused) else "Refused."
         status = exc.status if isinstance(exc, WriteRefused) else 403
-        return JSONResponse({"detail": detail}, status)
+        headers = {"Retry-After": "2"} if status == 503 else None
+        return JSONResponse({"detail": detail}, status, headers=headers)
     kept = {k: v for k, v in exc.form.items() if k not in NOT_KEPT and v.strip()}
     referer = request.headers.get("referer", "")
-    context = {"detail": exc.detail, "kept": kept,
+    context = {"detail": exc.detail, "kept": kept, "busy": exc.status == 503,
                "login": f"/admin/login?next={quote(safe_next(urlsplit(referer).path), safe='')}"}
-    return admin_response(request, "admin/refused.html", context, status_code=exc.status)
+    response = admin_response(request, "admin/refused.html", context, status_code=exc.status)
+    if exc.status == 503:
+        response.headers["Retry-After"] = "2"
+    return response
 
 
 CuratorPage = Annotated[Curator, Depends(curator_page)]
@@ -180,4 +205,32 @@ def logout(request: Request, session: SessionDep, curator: CuratorWrite) -> Resp
     response = RedirectResponse("/admin/login", status_code=303)
     clear_session_cookie(response, request)
     response.headers.update(NO_STORE)
+    return response
+
+
+def _password_page(request: Request, curator: Curator, *, error: str | None = None,
+                   changed: bool = False, status_code: int = 200) -> HTMLResponse:
+    context = {"curator": curator, "error": error, "changed": changed,
+               "min_length": MIN_PASSWORD_LENGTH}
+    return admin_response(request, "admin/password.html", context, status_code=status_code)
+
+
+@router.get("/password", response_class=HTMLResponse)
+def password_form(request: Request, curator: CuratorPage) -> Response:
+    return _password_page(request, curator)
+
+
+@router.post("/password", response_class=HTMLResponse)
+def password_change(request: Request, session: SessionDep, curator: CuratorWrite,
+                    form: FormDep) -> Response:
+    """Change the curator's password: other sessions end, this one gets a fresh cookie."""
+    try:
+        change_password(session=session, user=curator.user,
+                        current=form.get("current_password", ""),
+                        new=form.get("new_password", ""), repeated=form.get("repeat_password", ""))
+    except AccountError as refused:
+        return _password_page(request, curator, error=f"Not changed: {refused}.", status_code=422)
+    fresh = Curator(user=curator.user, session=new_session(curator.user.id))
+    response = _password_page(request, fresh, changed=True)
+    set_session_cookie(response, request, fresh.session)
     return response

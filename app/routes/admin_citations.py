@@ -22,7 +22,7 @@ from app.routes.admin import (
     removal_form,
 )
 from app.routes.admin_auth import Curator, CuratorWrite, FormDep
-from app.routes.deps import today
+from app.routes.deps import IdPath, today
 from app.services import editing
 
 router = APIRouter(prefix="/admin/commitments/{commitment_id}/citations",
@@ -56,7 +56,7 @@ class Posted:
                                filled={spec["name"]: spec}, block="citation_forms")
 
 
-def posted(request: Request, session: SessionDep, curator: CuratorWrite, commitment_id: int,
+def posted(request: Request, session: SessionDep, curator: CuratorWrite, commitment_id: IdPath,
            form: FormDep) -> Posted:
     return Posted(request=request, session=session, curator=curator,
                   commitment_id=commitment_id, form=form)
@@ -78,19 +78,19 @@ def add_citation(p: PostedDep) -> Response:
 
 
 @router.post("/{citation_id}/validate", response_class=HTMLResponse)
-def validate_citation(p: PostedDep, citation_id: int) -> Response:
+def validate_citation(p: PostedDep, citation_id: IdPath) -> Response:
     errors = editing.citation_correction_errors(session=p.session, values=p.form, today=today())
     return p.checked(citation_form(p.commitment_id, citation_id, p.form, errors))
 
 
 @router.post("/{citation_id}", response_class=HTMLResponse)
-def correct_citation(p: PostedDep, citation_id: int) -> Response:
+def correct_citation(p: PostedDep, citation_id: IdPath) -> Response:
     return p.save(citation_form(p.commitment_id, citation_id, p.form),
                   lambda: editing.correct_citation(**p.editor, citation_id=citation_id,
                                                    today=today()))
 
 
 @router.post("/{citation_id}/remove", response_class=HTMLResponse)
-def remove_citation(p: PostedDep, citation_id: int) -> Response:
+def remove_citation(p: PostedDep, citation_id: IdPath) -> Response:
     return p.save(removal_form(p.commitment_id, citation_id, p.form),
                   lambda: editing.remove_citation(**p.editor, citation_id=citation_id))

@@ -6,7 +6,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.db import SessionDep
 from app.routes.admin import FormSpec, attempt_save, form_spec, then
 from app.routes.admin_auth import CuratorPage, CuratorWrite, FormDep, admin_response
-from app.routes.deps import today
+from app.routes.deps import IdPath, today
 from app.services import editing
 from app.services.validation import validate_source
 
@@ -30,7 +30,7 @@ def new_source_form(request: Request, curator: CuratorPage) -> Response:
 
 @router.get("/{source_id}", response_class=HTMLResponse)
 def source_admin(request: Request, session: SessionDep, curator: CuratorPage,
-                 source_id: int) -> Response:
+                 source_id: IdPath) -> Response:
     values = editing.source_values(session=session, source_id=source_id)
     if values is None:
         raise HTTPException(404, detail=f"No source {source_id}.")
@@ -64,13 +64,13 @@ def validate_new_source(request: Request, curator: CuratorWrite, form: FormDep) 
 
 
 @router.post("/{source_id}", response_class=HTMLResponse)
-def edit_source(request: Request, session: SessionDep, curator: CuratorWrite, source_id: int,
+def edit_source(request: Request, session: SessionDep, curator: CuratorWrite, source_id: IdPath,
                 form: FormDep) -> Response:
     return _save(request, session, curator, form, source_id)
 
 
 @router.post("/{source_id}/validate", response_class=HTMLResponse)
-def validate_source_edit(request: Request, curator: CuratorWrite, source_id: int,
+def validate_source_edit(request: Request, curator: CuratorWrite, source_id: IdPath,
                          form: FormDep) -> Response:
     spec = form_spec("source", _action(source_id), form, validate_source(form, today=today()),
                      source_id=source_id)

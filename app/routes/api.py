@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from app.models import Stance
 from app.routes.cached import JSON, serve
-from app.routes.deps import AsOfQuery, DatasetDep, RevQuery, resolve_as_of
+from app.routes.deps import AsOfQuery, DatasetDep, IdPath, RevQuery, resolve_as_of
 from app.services.countries import CountryDetail, CountrySummary, get_country, list_countries
 from app.services.events import EventDetail, EventSummary, get_event, list_events
 from app.services.pagecache import Rendered
@@ -50,7 +50,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/countries", response_model=CountryList)
-async def api_countries(
+def api_countries(
     request: Request,
     as_of: AsOfQuery = None,
     stance: Annotated[Stance | None, Query(description="Only countries with this stance")] = None,
@@ -69,7 +69,7 @@ async def api_countries(
 
 
 @router.get("/countries/{code}", response_model=CountryOne, responses=NOT_FOUND)
-async def api_country(
+def api_country(
     request: Request, code: str, as_of: AsOfQuery = None, rev: RevQuery = None
 ) -> Response:
     """One country (code case-insensitive) with its commitments, newest first."""
@@ -92,7 +92,7 @@ def api_sources(dataset: DatasetDep) -> SourceList:
 
 
 @router.get("/sources/{source_id}", response_model=SourceOne, responses=NOT_FOUND)
-def api_source(dataset: DatasetDep, source_id: int) -> SourceOne:
+def api_source(dataset: DatasetDep, source_id: IdPath) -> SourceOne:
     source = get_source(dataset=dataset, source_id=source_id)
     if source is None:
         raise HTTPException(404, detail=f"No source with id {source_id}.")
@@ -109,7 +109,7 @@ class EventOne(EventDetail):
 
 
 @router.get("/events", response_model=EventList)
-async def api_events(request: Request, rev: RevQuery = None) -> Response:
+def api_events(request: Request, rev: RevQuery = None) -> Response:
     """Every event (meeting, call or document), newest first."""
     def render_list(dataset: Dataset) -> Rendered:
         body = EventList(revision=dataset.revision, events=list_events(dataset=dataset))
@@ -119,7 +119,7 @@ async def api_events(request: Request, rev: RevQuery = None) -> Response:
 
 
 @router.get("/events/{slug}", response_model=EventOne, responses=NOT_FOUND)
-async def api_event(request: Request, slug: str, rev: RevQuery = None) -> Response:
+def api_event(request: Request, slug: str, rev: RevQuery = None) -> Response:
     """One event with its facts (each with citations) and the commitments made there."""
     def render_one(dataset: Dataset) -> Rendered:
         event = get_event(dataset=dataset, slug=slug)

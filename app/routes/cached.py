@@ -70,7 +70,9 @@ def serve(request: Request, *, rev: int | None, key: tuple[object, ...],
           render_page: Callable[[Dataset], Rendered],
           headers: dict[str, str] | None = None) -> Response:
     """The cached page for this request's path + normalised query, HTMX flag and date. A page
-    pinned to a revision (`rev`) is also keyed by the newest revision, which its banner names."""
+    pinned to a revision (`rev`) is also keyed by the newest revision, which its banner names.
+    It asks the database for the revision in force: call it from `def` routes (worker threads),
+    never from `async def` ones, where a wait for a connection would stall the event loop."""
     newest = 0
     if rev is not None:
         latest = revision_key(get_engine())

@@ -7,21 +7,34 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
 from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of
-from app.services.cards import DASHBOARD, CardUnavailable, card_png, country_card, dashboard_card
+from app.services.cards import (
+    DASHBOARD,
+    CardUnavailable,
+    country_card,
+    dashboard_card,
+    placeholder_png,
+    requested_card,
+)
 from app.services.records import Dataset
 
 router = APIRouter(prefix="/cards", tags=["share cards"])
 PNG_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"image/png": {}}, "description": "1200x630 PNG"},
+    200: {"content": {"image/png": {}},
+          "description": "1200x630 PNG; a plain placeholder (Cache-Control: no-store) while the "
+                         "card is being drawn"},
     503: {"description": "The image renderer is not available on this server"},
 }
 
 
 def png_response(*, dataset: Dataset, name: str, card: dict[str, Any]) -> Response:
+    """The card, or while it is being drawn (or not drawn on request) the placeholder image."""
     try:
-        png = card_png(dataset=dataset, name=name, card=card)
+        png = requested_card(dataset=dataset, name=name, card=card)
     except CardUnavailable as exc:
         raise HTTPException(503, detail=f"Share card unavailable: {exc}") from exc
+    if png is None:
+        return Response(placeholder_png(), media_type="image/png",
+                        headers={"Cache-Control": "no-store", "Retry-After": "10"})
     return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=600"})
 
 

@@ -14,6 +14,7 @@ from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of
 from app.services.countries import CountrySummary, list_countries
 from app.services.export import (
     DATASET_NAME,
+    FORMULA_NOTE,
     Table,
     cite_as,
     codebook,
@@ -85,7 +86,7 @@ def data_page(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) ->
     tables = _full_tables(dataset, day)
     context = {"dataset": dataset, "as_of": day, "tables": tables,
                "cite": cite_as(dataset=dataset, url=pinned_request_url(request, dataset)),
-               "pinned_query": _pinned_query(dataset, as_of)}
+               "pinned_query": _pinned_query(dataset, as_of), "formula_note": FORMULA_NOTE}
     return page_response(request, "data.html", context, block="downloads")
 
 

@@ -3,16 +3,19 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query
+from fastapi import Depends, HTTPException, Path, Query
 from sqlmodel import Session
 
 from app.db import get_engine
+from app.numbers import MAX_ID
 from app.services.dataset import dataset_at
 from app.services.records import Dataset
 
 RevQuery = Annotated[
-    int | None, Query(ge=1, description="Answer from this dataset revision; latest when omitted")
+    int | None, Query(ge=1, le=MAX_ID,
+                      description="Answer from this dataset revision; latest when omitted"),
 ]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="The record's id")]
 
 
 def get_dataset(rev: RevQuery = None) -> Dataset:

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from app.config import get_settings
 from app.models import Stance
+from app.numbers import MAX_ID, parse_id
 from app.routes.cached import JSON, json_twin, plain, serve, wants_fragment
 from app.routes.deps import future_date_error, resolve_as_of, today
 from app.services.events import EventSummary, get_event, list_events
@@ -71,9 +72,10 @@ def _parse_stance(text: str | None, errors: list[str]) -> Stance | None:
 def _parse_rev(text: str | None, errors: list[str]) -> int | None:
     if not text:
         return None
-    if text.isdigit() and int(text) >= 1:
-        return int(text)
-    errors.append(f"“{text[:20]}” is not a revision number: use a whole number from 1.")
+    number = parse_id(text)
+    if number is not None:
+        return number
+    errors.append(f"“{text[:20]}” is not a revision number: use a whole number from 1 to {MAX_ID}.")
     return None
 
 
@@ -133,14 +135,14 @@ def _dashboard(request: Request, filters: Filters, *, json: bool) -> Response:
 
 
 @router.get("/")
-async def dashboard_page(request: Request) -> Response:
+def dashboard_page(request: Request) -> Response:
     """The map, legend and table; ?stance=, ?q=, ?as_of=, ?rev= (HTMX: the results block)."""
     filters = parse_filters(request)
     return _dashboard(request, filters, json=False)
 
 
 @router.get("/index.json")
-async def dashboard_json(request: Request) -> Response:
+def dashboard_json(request: Request) -> Response:
     filters = parse_filters(request)
     if filters.errors:
         return JSONResponse({"detail": " ".join(filters.errors)}, 422)
@@ -204,12 +206,12 @@ def _country(request: Request, code: str, *, json: bool) -> Response:
 
 
 @router.get("/countries/{code}.json")
-async def country_json(request: Request, code: str) -> Response:
+def country_json(request: Request, code: str) -> Response:
     return _country(request, code, json=True)
 
 
 @router.get("/countries/{code}")
-async def country(request: Request, code: str) -> Response:
+def country(request: Request, code: str) -> Response:
     """The country page (canonical: lower-case code); ?as_of= and ?rev= as on the dashboard."""
     return _country(request, code, json=False)
 
@@ -257,22 +259,22 @@ class SourceListView(BaseModel):
 
 
 @router.get("/sources.json")
-async def sources_json(request: Request) -> Response:
+def sources_json(request: Request) -> Response:
     return _serve_plain(request, _sources_renderer(json=True))
 
 
 @router.get("/sources")
-async def sources_page(request: Request) -> Response:
+def sources_page(request: Request) -> Response:
     return _serve_plain(request, _sources_renderer(json=False))
 
 
 @router.get("/sources/{source_id}.json")
-async def source_json(request: Request, source_id: int) -> Response:
+def source_json(request: Request, source_id: int) -> Response:
     return _serve_plain(request, _source_renderer(source_id, json=True))
 
 
 @router.get("/sources/{source_id}")
-async def source_page(request: Request, source_id: int) -> Response:
+def source_page(request: Request, source_id: int) -> Response:
     return _serve_plain(request, _source_renderer(source_id, json=False))
 
 
@@ -288,12 +290,12 @@ def _about_renderer(*, json: bool) -> Callable[[Dataset], Rendered]:
 
 
 @router.get("/about.json")
-async def about_json(request: Request) -> Response:
+def about_json(request: Request) -> Response:
     return _serve_plain(request, _about_renderer(json=True))
 
 
 @router.get("/about")
-async def about_page(request: Request) -> Response:
+def about_page(request: Request) -> Response:
     return _serve_plain(request, _about_renderer(json=False))
 
 
@@ -342,27 +344,27 @@ def _event_renderer(slug: str, rev_query: str, *, json: bool) -> Callable[[Datas
 
 
 @router.get("/events.json")
-async def events_json(request: Request) -> Response:
+def events_json(request: Request) -> Response:
     rev, pin = _pin(request)
     return serve(request, rev=rev, key=(pin,), render_page=_events_renderer(pin, json=True))
 
 
 @router.get("/events")
-async def events_page(request: Request) -> Response:
+def events_page(request: Request) -> Response:
     """Meetings, calls and documents, newest first; ?rev= as everywhere."""
     rev, pin = _pin(request)
     return serve(request, rev=rev, key=(pin,), render_page=_events_renderer(pin, json=False))
 
 
 @router.get("/events/{slug}.json")
-async def event_json(request: Request, slug: str) -> Response:
+def event_json(request: Request, slug: str) -> Response:
     rev, pin = _pin(request)
     return serve(request, rev=rev, key=(pin,),
                  render_page=_event_renderer(slug[:MAX_PARAM], pin, json=True))
 
 
 @router.get("/events/{slug}")
-async def event_page(request: Request, slug: str) -> Response:
+def event_page(request: Request, slug: str) -> Response:
     """One event: its facts with citations, signatories and the commitments made there."""
     rev, pin = _pin(request)
     return serve(request, rev=rev, key=(pin,),

@@ -54,7 +54,7 @@ def _changes(session: SessionDep, dataset: Dataset, start: date | None,
     change, so it is never empty by default while anything has changed."""
     latest = last_stance_change(dataset=dataset, upto=today())
     last = end or (latest if start is None and latest else today())
-    first = start or last - DEFAULT_SPAN
+    first = start or max(date.min + DEFAULT_SPAN, last) - DEFAULT_SPAN
     if first > last:
         raise HTTPException(422, detail="from: must be on or before `to`.")
     return ChangesBody(

@@ -3,7 +3,10 @@ dashboard. Drawn by kaleido in a local headless Chromium from the same map data 
 with local outlines and no MathJax, so rendering makes no outside request.
 
 Cards are cached on disk under DATA_DIR/cards/rev{N}/, named by a hash of what they show, and
-pre-rendered in a background thread after each published revision. The browser starts lazily, on
+pre-rendered in a background thread after each published revision. Drawing costs about a
+CPU-second, so it is rationed: one card at a time, at most MAX_QUEUED waiting, only for the
+revisions pages link to (the last KEEP_REVISIONS; older ones are pruned), and a request waits at
+most RENDER_WAIT before it gets a placeholder image instead. The browser starts lazily, on
 the first render in a process; when it cannot start or render, `CardUnavailable` is raised within
 a bounded time (never a hang).
 """
@@ -12,9 +15,13 @@ import hashlib
 import json
 import logging
 import os
+import shutil
+import struct
 import tempfile
 import threading
+import zlib
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,11 +33,19 @@ from app.dates import format_date
 from app.db import get_engine
 from app.services.dataset import dataset_at, latest_revision_id
 from app.services.hooks import on_published
-from app.services.mapdata import MapCountry, MapData, figure, locator_figure, map_data
+from app.services.mapdata import (
+    MapCountry,
+    MapData,
+    figure,
+    locator_figure,
+    map_data,
+    plotly_text,
+)
 from app.services.records import Dataset
 from app.services.renderer import CardUnavailable, renderer
 
-__all__ = ["CardUnavailable", "card_png", "country_card", "dashboard_card", "prerender"]
+__all__ = ["CardUnavailable", "card_png", "country_card", "dashboard_card", "placeholder_png",
+           "prerender", "requested_card"]
 
 log = logging.getLogger(__name__)
 WIDTH, HEIGHT = 1200, 630
@@ -83,7 +98,8 @@ def _country_words(country: MapCountry, dated: date | None) -> list[dict[str, An
     """Name, category (a dated view says the date: the card shows that view, not today's)."""
     words = [
         _header(),
-        _text(f"<b>{country.name}</b>", y=0.80, size=56 if len(country.name) <= 12 else 44),
+        _text(f"<b>{plotly_text(country.name)}</b>", y=0.80,
+              size=56 if len(country.name) <= 12 else 44),
         _badge(country.stance_label, y=0.60, colour=country.colour,
                text_colour=country.text_colour),
         _text(f"Latest statement: {_long_date(country.latest_date, country.latest_precision)}",
@@ -140,20 +156,103 @@ def _write_atomically(path: Path, content: bytes) -> None:
     os.replace(temporary, path)
 
 
-_render_lock = threading.Lock()
+RENDER_WAIT = 10.0  # seconds a request waits for its card before it gets the placeholder
+MAX_QUEUED = 16  # cards waiting to be drawn; beyond that, requests get the placeholder
+KEEP_REVISIONS = 3  # cards of older revisions are deleted, and never drawn on request
+
+_render_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="card-render")
+_jobs: dict[Path, Future[bytes]] = {}
+_jobs_lock = threading.Lock()
+
+
+def _draw(path: Path, card: dict[str, Any]) -> bytes:
+    if path.exists():
+        return path.read_bytes()
+    png = renderer().render(card, width=WIDTH, height=HEIGHT)
+    _write_atomically(path, png)
+    return png
+
+
+def _queue(path: Path, card: dict[str, Any]) -> Future[bytes] | None:
+    """The one render job of this card (drawn once however many ask); None when the queue is
+    full. Jobs run one at a time, on one thread."""
+    with _jobs_lock:
+        job = _jobs.get(path)
+        if job is None and len(_jobs) < MAX_QUEUED:
+            job = _jobs[path] = _render_pool.submit(_draw, path, card)
+            job.add_done_callback(lambda _done: _forget(path))
+        return job
+
+
+def _forget(path: Path) -> None:
+    with _jobs_lock:
+        _jobs.pop(path, None)
 
 
 def card_png(*, dataset: Dataset, name: str, card: dict[str, Any]) -> bytes:
-    """The card's PNG: from the disk cache, else rendered now (once, even if asked twice)."""
+    """The card's PNG: from the disk cache, else drawn now (pre-rendering waits for it)."""
     path = card_path(dataset=dataset, name=name, card=card)
     if path.exists():
         return path.read_bytes()
-    with _render_lock:  # one render at a time; whoever waited finds the file written
-        if path.exists():
-            return path.read_bytes()
-        png = renderer().render(card, width=WIDTH, height=HEIGHT)
-        _write_atomically(path, png)
-        return png
+    job = _queue(path, card) or _render_pool.submit(_draw, path, card)
+    return job.result()
+
+
+def requested_card(*, dataset: Dataset, name: str, card: dict[str, Any]) -> bytes | None:
+    """A request's card: cached, or drawn within RENDER_WAIT. None (show the placeholder) when
+    the queue is full, the drawing takes longer, or the revision is older than the ones pages
+    link to. Raises CardUnavailable when the renderer cannot work."""
+    path = card_path(dataset=dataset, name=name, card=card)
+    if path.exists():
+        return path.read_bytes()
+    if dataset.revision <= _latest_revision() - KEEP_REVISIONS:
+        return None
+    job = _queue(path, card)
+    try:
+        return job.result(timeout=RENDER_WAIT) if job is not None else None
+    except FutureTimeout:
+        return None
+
+
+def _latest_revision() -> int:
+    with Session(get_engine()) as session:
+        return latest_revision_id(session=session) or 0
+
+
+def prune_cards(*, latest: int) -> None:
+    """Delete the cards of revisions older than the last KEEP_REVISIONS, and, within those,
+    every file but the newest of each card."""
+    root = get_settings().data_dir / "cards"
+    for folder in root.glob("rev*"):
+        number = folder.name.removeprefix("rev")
+        if number.isdecimal() and int(number) <= latest - KEEP_REVISIONS:
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        newest: dict[str, Path] = {}
+        for file in sorted(folder.glob("*.png"), key=lambda f: f.stat().st_mtime):
+            name = file.name.split("-")[0]
+            if name in newest:
+                newest[name].unlink(missing_ok=True)
+            newest[name] = file
+
+
+def placeholder_png() -> bytes:
+    """A plain 1200x630 image in the site's light grey, served while a card is drawn."""
+    return _PLACEHOLDER
+
+
+def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    row = b"\x00" + bytes(rgb) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(row * height, 9)) + chunk(b"IEND", b""))
+
+
+_PLACEHOLDER = _png(WIDTH, HEIGHT, (0xF2, 0xF2, 0xF2))
 
 
 def _all_cards(dataset: Dataset, as_of: date) -> dict[str, dict[str, Any]]:
@@ -204,6 +303,7 @@ def _prerender_revision(revision: int) -> None:
         log.warning("share cards of revision %s not pre-rendered: %s", revision, exc)
         return
     log.info("pre-rendered %d share cards of revision %s", len(paths), revision)
+    prune_cards(latest=revision)
 
 
 def prerender_after_publish(revision: int) -> None:

@@ -20,6 +20,7 @@ from app.models import (
     Signatory,
     Source,
 )
+from app.services.locking import serialise_publishing
 from app.services.records import (
     CitationRecord,
     CommitmentRecord,
@@ -50,7 +51,8 @@ def _conditions(row: Commitment) -> ConditionsRecord:
 
 def _commitment_records(session: Session) -> list[CommitmentRecord]:
     citations: dict[int, list[CitationRecord]] = defaultdict(list)
-    for cit in session.exec(select(Citation).order_by(col(Citation.id))):
+    for cit in session.exec(select(Citation).order_by(col(Citation.id))
+                            .execution_options(populate_existing=True)):
         citations[cit.commitment_id].append(
             CitationRecord(**cit.model_dump(include=CITATION_FIELDS))
         )
@@ -64,7 +66,8 @@ def _commitment_records(session: Session) -> list[CommitmentRecord]:
             conditions=_conditions(row),
             citations=tuple(citations[row.id or 0]),
         )
-        for row in session.exec(select(Commitment).order_by(col(Commitment.id)))
+        for row in session.exec(select(Commitment).order_by(col(Commitment.id))
+                                .execution_options(populate_existing=True))
     ]
 
 
@@ -95,9 +98,13 @@ def _event_records(session: Session) -> list[EventRecord]:
 
 
 def build_dataset(*, session: Session, revision: int, published_at: datetime) -> Dataset:
-    """Read every table into one Dataset (the write model's state inside this transaction)."""
-    countries = session.exec(select(Country).order_by(col(Country.code))).all()
-    sources = session.exec(select(Source).order_by(col(Source.id))).all()
+    """Read every table into one Dataset (the write model's state inside this transaction).
+    Rows loaded earlier in the transaction are read again (others may have changed them)."""
+    fresh = {"populate_existing": True}
+    countries = session.exec(select(Country).order_by(col(Country.code))
+                             .execution_options(**fresh)).all()
+    sources = session.exec(select(Source).order_by(col(Source.id))
+                           .execution_options(**fresh)).all()
     mentions = session.exec(select(Mention).order_by(col(Mention.id))).all()
     return Dataset(
         revision=revision,
@@ -117,8 +124,11 @@ def build_dataset(*, session: Session, revision: int, published_at: datetime) ->
 def publish_revision(
     *, session: Session, summary: str, user_id: int | None, events: list[AuditEvent]
 ) -> Revision:
-    """Snapshot the current tables as a new revision and attach its audit events. Caller commits."""
+    """Snapshot the current tables as a new revision and attach its audit events. Caller commits.
+    Publishing is serialised: the snapshot is built after every earlier revision committed, so
+    revision N+1 holds all of revision N and its own change."""
     session.flush()
+    serialise_publishing(session=session)
     revision = Revision(summary=summary, user_id=user_id, snapshot="{}")
     session.add(revision)
     session.flush()

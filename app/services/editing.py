@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.models import (
@@ -27,6 +28,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.numbers import parse_id, parse_whole
 from app.services import hooks
 from app.services.audit import (
     TrailEntry,
@@ -81,16 +83,15 @@ class RecordNotFound(LookupError):
 
 
 def submitted_version(values: Values) -> int:
-    raw = text(values, "version")
-    return int(raw) if raw.isdigit() else 0
+    return parse_whole(text(values, "version")) or 0
 
 
 # ---- reading what a form needs ------------------------------------------------------------
 
 
 def source_for_citation(session: Session, values: Values) -> Source | None:
-    raw = text(values, "source_id")
-    return session.get(Source, int(raw)) if raw.isdigit() else None
+    source_id = parse_id(text(values, "source_id"))
+    return session.get(Source, source_id) if source_id is not None else None
 
 
 def citation_errors(*, session: Session, values: Values, today: date) -> FieldErrors:
@@ -278,7 +279,7 @@ def citation_fields(values: Values) -> dict[str, Any]:
 def _citation_source(session: Session, user: User, values: Values,
                      events: list[AuditEvent]) -> int:
     if text(values, "source_id") != NEW_SOURCE:
-        return int(text(values, "source_id"))
+        return parse_id(text(values, "source_id")) or 0
     source = Source(**source_fields(values, "new_source_"))
     session.add(source)
     session.flush()
@@ -471,7 +472,11 @@ def add_country(*, session: Session, user: User, values: Values) -> str:
         raise ValidationFailed(errors)
     country = Country(code=text(values, "code").upper(), **country_fields(values))
     session.add(country)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another curator added the same code a moment ago
+        session.rollback()
+        raise ValidationFailed({"code": message("code_taken")}) from None
     event = _event(user, "country.add", "country", country.code, country_code=country.code,
                    before=None, after=country_snapshot(country))
     _publish(session, user, f"Country added: {country.name}", [event])

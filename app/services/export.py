@@ -276,12 +276,25 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_NOTE = ("A text cell that would start with =, +, -, @, a tab or a carriage return is "
+                "written with an apostrophe (') before it, so that spreadsheets show it as text "
+                "instead of running it as a formula: drop that first apostrophe to get the "
+                "stored text. The JSON downloads are not changed.")
+
+
+def neutralised(text: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (see FORMULA_NOTE)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def to_csv(table: Table) -> str:
-    """RFC 4180 CSV with a header row; booleans true/false, dates ISO 8601, empty for none."""
+    """RFC 4180 CSV with a header row; booleans true/false, dates ISO 8601, empty for none;
+    formula-like text neutralised."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(table.column_names)
-    writer.writerows([_text(cell) for cell in row] for row in table.rows)
+    writer.writerows([neutralised(_text(cell)) for cell in row] for row in table.rows)
     return out.getvalue()
 
 
@@ -341,6 +354,8 @@ def readme(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_url: 
         "",
         "Files are UTF-8 CSV with a header row. Booleans are true/false, dates YYYY-MM-DD,",
         "an empty cell means not stated.",
+        "",
+        FORMULA_NOTE,
         "",
     ]
     for table in tables:

@@ -2,6 +2,7 @@
 legend with counts, and a Plotly figure built from it. Shared by the dashboard, the country
 locator map, the embeddable map and the share-card images, so nothing here knows about a page."""
 
+import html
 from datetime import date
 from typing import Any
 
@@ -150,6 +151,12 @@ LEGEND_ORDER = [Stance.troops.value, TROOPS_NEARBY, Stance.logistics.value,
                 "host", NOT_TRACKED]
 
 
+def plotly_text(text: str) -> str:
+    """Text as Plotly shows it: its labels and hovers read tags (<a href>, <b>) and entities,
+    so a name typed with them is escaped to be shown as typed, never as a link."""
+    return html.escape(text, quote=False)
+
+
 def category(*, stance: Stance, role: str, troop_location: str | None) -> str:
     """The legend key a country is shown under: its role (host), or its stance (troops split by
     where they would deploy)."""
@@ -164,7 +171,7 @@ def _hover(row: CountrySummary, key: str) -> str:
     latest = (f"latest statement {format_date(row.latest_date, row.latest_precision)}"
               if row.latest_date else "no commitment recorded")
     disputed = f" · {DISPUTED_MARK} disputed: sources disagree" if row.disputed else ""
-    return f"{row.name}: {LABELS[key]}, {latest}{disputed}"
+    return f"{plotly_text(row.name)}: {LABELS[key]}, {latest}{disputed}"
 
 
 def _map_country(row: CountrySummary) -> MapCountry:
@@ -229,7 +236,8 @@ def _not_tracked_trace(codes: list[str]) -> dict[str, Any]:
 def _host_label(hosts: list[MapCountry]) -> dict[str, Any]:
     return {
         "type": "scattergeo", "mode": "text", "locationmode": "ISO-3",
-        "locations": [c.alpha3 for c in hosts], "text": [f"{c.name} (host)" for c in hosts],
+        "locations": [c.alpha3 for c in hosts],
+        "text": [f"{plotly_text(c.name)} (host)" for c in hosts],
         "textfont": {"color": "#000000", "size": 12}, "hoverinfo": "skip",
     }
 

@@ -6,6 +6,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddle
 
 from app.config import Settings
 from app.web.conditional import ConditionalGetMiddleware
+from app.web.forwarded import ForwardedMiddleware
 from app.web.head import HeadAsGetMiddleware
 from app.web.headers import SecurityHeadersMiddleware
 from app.web.limits import BodySizeLimitMiddleware, RateLimitMiddleware
@@ -25,3 +26,4 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(ForwardedMiddleware, trusted=settings.trusted_proxies)

@@ -12,6 +12,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.numbers import parse_whole
 from app.web.base import HttpMiddleware
 from app.web.responses import send_json_error
 
@@ -27,7 +28,7 @@ class BodyTooLarge(HTTPException):
 
 def declared_length(scope: Scope) -> int | None:
     value = Headers(scope=scope).get("content-length")
-    return int(value) if value and value.isdigit() else None
+    return parse_whole(value, maximum=2**62)
 
 
 class BodySizeLimitMiddleware(HttpMiddleware):
