@@ -134,12 +134,13 @@ async def _read(client: httpx.AsyncClient, figures: Figures, deadline: float, of
             figures.record(started, None, type(exc).__name__)
 
 
-async def read_load(url: str, *, readers: int, seconds: float) -> Figures:
+async def read_load(url: str, *, readers: int, seconds: float,
+                    timeout: float = CLIENT_TIMEOUT) -> Figures:
     """`readers` clients, each on its own connection, reading the hot pages for `seconds`."""
     figures = Figures()
     deadline = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
-    async with httpx.AsyncClient(base_url=url, timeout=CLIENT_TIMEOUT, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as client:
         await asyncio.gather(*(_read(client, figures, deadline, n) for n in range(readers)))
     return figures
 
