@@ -1,7 +1,7 @@
 """Building datasets from the tables, publishing revisions, and loading a revision's dataset."""
 
-import json
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from datetime import datetime
 
 from sqlalchemy import func
@@ -32,6 +32,15 @@ from app.services.records import (
     MentionRecord,
     SignatoryRecord,
     SourceRecord,
+)
+from app.services.revstore import (
+    apply_delta,
+    dataset_from_snapshot,
+    dataset_from_state,
+    dataset_weight,
+    delta_json,
+    is_checkpoint,
+    state_of,
 )
 
 CITATION_FIELDS = {"id", "source_id", "quote", "speaker", "attribution"}
@@ -109,7 +118,8 @@ def build_dataset(*, session: Session, revision: int, published_at: datetime) ->
     return Dataset(
         revision=revision,
         published_at=published_at,
-        countries=tuple(CountryRecord(**c.model_dump(exclude={"created_at"})) for c in countries),
+        countries=tuple(sorted((CountryRecord(**c.model_dump(exclude={"created_at"}))
+                                for c in countries), key=lambda c: c.code)),
         sources=tuple(
             SourceRecord(**s.model_dump(exclude={"text", "version", "created_at"}),
                          has_text=bool(s.text))
@@ -124,22 +134,35 @@ def build_dataset(*, session: Session, revision: int, published_at: datetime) ->
 def publish_revision(
     *, session: Session, summary: str, user_id: int | None, events: list[AuditEvent]
 ) -> Revision:
-    """Snapshot the current tables as a new revision and attach its audit events. Caller commits.
-    Publishing is serialised: the snapshot is built after every earlier revision committed, so
-    revision N+1 holds all of revision N and its own change."""
+    """Publish the current tables as a new revision and attach its audit events. Caller commits.
+    Publishing is serialised: the dataset is built after every earlier revision committed, so
+    revision N+1 holds all of revision N and its own change. What is stored is the change since
+    revision N, or a whole checkpoint (app/services/revstore.py)."""
     session.flush()
     serialise_publishing(session=session)
-    revision = Revision(summary=summary, user_id=user_id, snapshot="{}")
+    previous = latest_revision_id(session=session)
+    revision = Revision(summary=summary, user_id=user_id)
     session.add(revision)
     session.flush()
     number = revision.id or 0  # assigned by the flush above
     dataset = build_dataset(session=session, revision=number, published_at=revision.created_at)
-    revision.snapshot = dataset.model_dump_json(exclude={"revision", "published_at"})
+    _store_change(session=session, revision=revision, dataset=dataset, previous=previous)
     for event in events:
         event.revision_id = number
         event.at = revision.created_at
         session.add(event)
     return revision
+
+
+def _store_change(
+    *, session: Session, revision: Revision, dataset: Dataset, previous: int | None
+) -> None:
+    """A checkpoint's whole dataset, or the delta from the revision before."""
+    before = None if previous is None else dataset_at(session=session, revision=previous)
+    if before is None or is_checkpoint(number=dataset.revision, previous=previous):
+        revision.snapshot = dataset.model_dump_json(exclude={"revision", "published_at"})
+    else:
+        revision.delta = delta_json(before=before, after=dataset)
 
 
 def latest_revision_id(*, session: Session) -> int | None:
@@ -157,8 +180,43 @@ def _revision_key(session: Session, revision: int | None) -> tuple[int, datetime
     return (row[0], row[1]) if row and row[0] is not None else None
 
 
-# Revisions never change once written; the time in the key guards against a recreated database.
-_datasets: dict[tuple[int, datetime], Dataset] = {}
+DatasetKey = tuple[int, datetime]
+
+
+class DatasetCache:
+    """Least-recently-used datasets, bounded by their total size (records and citations) and
+    count, so a worker's memory does not grow with the number of revisions read. Revisions never
+    change once written; the time in the key guards against a recreated database."""
+
+    def __init__(self, *, max_weight: int = 60_000, max_entries: int = 6) -> None:
+        self.max_weight, self.max_entries = max_weight, max_entries
+        self._entries: OrderedDict[DatasetKey, tuple[Dataset, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: DatasetKey) -> Dataset | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: DatasetKey, dataset: Dataset) -> None:
+        with self._lock:
+            self._entries[key] = (dataset, dataset_weight(dataset))
+            self._entries.move_to_end(key)
+            while len(self._entries) > 1 and (
+                len(self._entries) > self.max_entries
+                or sum(weight for _, weight in self._entries.values()) > self.max_weight
+            ):
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_datasets = DatasetCache()
 
 
 def dataset_at(*, session: Session, revision: int | None = None) -> Dataset | None:
@@ -166,12 +224,35 @@ def dataset_at(*, session: Session, revision: int | None = None) -> Dataset | No
     key = _revision_key(session, revision)
     if key is None:
         return None
-    cached = _datasets.get(key)
-    if cached is not None:
-        return cached
-    snapshot = session.exec(select(Revision.snapshot).where(Revision.id == key[0])).one()
-    dataset = Dataset(revision=key[0], published_at=key[1], **json.loads(snapshot))
-    if len(_datasets) >= 64:
-        _datasets.clear()
-    _datasets[key] = dataset
+    dataset = _datasets.get(key)
+    if dataset is None:
+        dataset = _rebuild(session, key)
+        _datasets.put(key, dataset)
     return dataset
+
+
+def _rebuild(session: Session, key: DatasetKey) -> Dataset:
+    """Revision `key` from the nearest checkpoint at or before it, or from a cached revision
+    after that checkpoint, replaying the deltas in between."""
+    number = key[0]
+    checkpoint = session.exec(
+        select(Revision.id).where(col(Revision.id) <= number, col(Revision.snapshot).is_not(None))
+        .order_by(col(Revision.id).desc()).limit(1)).first() or 0
+    chain = session.exec(select(Revision.id, Revision.created_at)
+                         .where(col(Revision.id) >= checkpoint, col(Revision.id) <= number)
+                         .order_by(col(Revision.id).desc())).all()
+    base = next(((row[0], cached) for row in chain
+                 if (cached := _datasets.get((row[0] or 0, row[1]))) is not None), None)
+    if base is None:
+        snapshot = session.exec(select(Revision.snapshot).where(Revision.id == checkpoint)).one()
+        base = (checkpoint, dataset_from_snapshot(snapshot=snapshot or "{}",
+                                                  revision=number, published_at=key[1]))
+    if base[0] == number:
+        return base[1]
+    state = state_of(base[1])
+    for delta in session.exec(select(Revision.delta).where(col(Revision.id) > base[0],
+                                                           col(Revision.id) <= number)
+                              .order_by(col(Revision.id))):
+        if delta is not None:
+            apply_delta(state=state, delta=delta)
+    return dataset_from_state(state=state, revision=number, published_at=key[1])
