@@ -164,3 +164,70 @@ def test_old_style_rows_migrate_as_checkpoints(db: Session) -> None:
     with get_engine().connect() as conn:
         rows = conn.execute(text("SELECT snapshot IS NOT NULL, delta IS NULL FROM revision")).all()
     assert rows and all(tuple(row) == (True, True) for row in rows)
+
+
+def test_source_claim_counts_match_each_source(db: Session) -> None:
+    """list_sources counts claims in one pass; each count is what the source's page lists."""
+    from app.services.sources import get_source, list_sources
+
+    dataset = dataset_at(session=db)
+    assert dataset is not None
+    summaries = list_sources(dataset=dataset)
+    assert summaries and any(summary.claim_count for summary in summaries)
+    for summary in summaries:
+        detail = get_source(dataset=dataset, source_id=summary.id)
+        assert detail is not None and summary.claim_count == len(detail.claims)
+        assert summary.model_dump() == detail.model_dump(exclude={"claims"})
+
+
+@pytest.mark.parametrize("path", ["/data/coalition-tracker.zip", "/data/coalition-tracker.json",
+                                  "/countries.csv", "/api/sources", "/changes", "/embed/map"])
+def test_downloads_and_lists_are_built_once_per_revision(
+        db: Session, client: TestClient, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """A second request is served from the per-revision cache (nothing rebuilt); a saved change
+    is seen at once."""
+    from app.routes import cached
+
+    calls: list[str] = []
+    kept_page = cached.pages.kept
+
+    def counting(**kwargs: object) -> object:
+        def render() -> object:
+            calls.append(path)
+            return kwargs["render"]()  # type: ignore[operator]
+        return kept_page(**{**kwargs, "render": render})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cached.pages, "kept", counting)
+    first = client.get(path)
+    second = client.get(path)
+    assert first.status_code == 200 and first.content == second.content
+    assert calls == [path]
+    db.exec(select(Country)).first().name = "Renamed for freshness"  # type: ignore[union-attr]
+    _publish(db, "fresh")
+    third = client.get(path)
+    assert calls == [path, path] and third.status_code == 200
+
+
+def test_revisions_are_listed_a_page_at_a_time(db: Session, client: TestClient) -> None:
+    for step in range(104):
+        db.exec(select(Country)).first().name = f"Name {step}"  # type: ignore[union-attr]
+        _publish(db, f"step {step}")
+    first = client.get("/revisions.json").json()
+    assert [r["number"] for r in first["revisions"]] == list(range(105, 5, -1))
+    assert first["next"] == "/revisions.json?before=6"
+    rest = client.get(first["next"]).json()
+    assert [r["number"] for r in rest["revisions"]] == [5, 4, 3, 2, 1] and rest["next"] is None
+    page = client.get("/revisions").text
+    assert 'href="/revisions?before=6"' in page and page.count("<tr>") == 101
+    assert len(client.get("/revisions.csv").text.strip().splitlines()) == 106
+    assert client.get("/revisions.json?before=0").status_code == 422
+
+
+def test_the_page_cache_is_bounded_by_bytes() -> None:
+    from app.services.pagecache import PageCache, Rendered
+
+    cache = PageCache(max_entries=100, max_bytes=50_000)
+    for index in range(20):
+        cache.kept(key=("k", index), revision=1,
+                   render=lambda: Rendered(bytes(10_000), "application/zip"))
+    assert cache.bytes_held <= 50_000 and 1 <= len(cache) <= 5

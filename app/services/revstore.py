@@ -70,11 +70,15 @@ def delta_json(*, before: Dataset, after: Dataset) -> str:
     delta: dict[str, dict[str, list[Any]]] = {}
     for name in RECORD_TYPES:
         put = [record.model_dump(mode="json") for key, record in new[name].items()
-               if old[name].get(key) != record]
+               if not _same(old[name].get(key), record)]
         drop = [key for key in old[name] if key not in new[name]]
         if put or drop:
             delta[name] = {"put": put, "drop": drop}
     return json.dumps(delta, separators=(",", ":"), ensure_ascii=False)
+
+
+def _same(old: Any, new: Any) -> bool:
+    return old is new or old == new
 
 
 def apply_delta(*, state: State, delta: str) -> None:
