@@ -300,3 +300,19 @@ def test_old_cards_are_pruned(no_cached_cards: None) -> None:
     cards_module.prune_cards(latest=5)
     assert sorted(p.name for p in root.iterdir()) == ["de-0001.png", "fr-0002.png",
                                                       "fr-0003.png"]
+
+
+def test_a_prerender_overtaken_by_a_newer_revision_stops(
+    db: Session, no_cached_cards: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Superseded renders are abandoned: once a newer revision is published, the old
+    revision's pre-render draws nothing more (the newer one's job draws its own cards)."""
+    drawn: list[str] = []
+    monkeypatch.setattr(cards_module, "card_png",
+                        lambda *, dataset, name, card: drawn.append(name) or b"")
+    checks = iter([False, False, True])
+    dataset = dataset_at(session=db)
+    assert dataset is not None
+    cards_module.prerender(dataset=dataset, as_of=date.today(),
+                           superseded=lambda: next(checks, True))
+    assert len(drawn) == 2 < len(dataset.countries)
