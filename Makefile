@@ -6,7 +6,7 @@ PORT ?= 8000
 export HOST PORT
 
 .PHONY: run serve test lint typecheck audit test-sqlite test-postgres system-deps install clean bench \
-	bench-load
+	bench-load bench-scale
 
 .venv/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv .venv
@@ -48,6 +48,10 @@ bench: install
 	$(PY) bench/pages.py
 
 # Readers and writers under load (issue 9), on SQLite then on a throwaway PostgreSQL.
+bench-scale: install
+	env -u DATABASE_URL $(PY) bench/scale.py
+	bash tests/with_postgres.sh $(PY) bench/scale.py --postgres --factors 1,100
+
 bench-load: install
 	env -u DATABASE_URL $(PY) bench/load.py
 	bash tests/with_postgres.sh $(PY) bench/load.py

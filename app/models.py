@@ -1,7 +1,7 @@
 """Database tables. Alembic owns the schema (migrations/); nothing here creates tables.
 
 Public reads never query these tables directly: they go through a `Dataset` built from them
-(app/services/dataset.py), and every saved change stores a snapshot in `Revision`.
+(app/services/dataset.py), and every saved change stores what it changed in `Revision`.
 """
 
 from datetime import UTC, date, datetime
@@ -192,13 +192,16 @@ class LoginAttempt(SQLModel, table=True):
 
 
 class Revision(SQLModel, table=True):
-    """One published state of the whole dataset; `snapshot` is its JSON, so ?rev=N is exact."""
+    """One published state of the whole dataset, stored as what changed: `delta` (the records
+    put or dropped since the revision before) or, every few revisions, a full `snapshot`
+    checkpoint (app/services/revstore.py), so ?rev=N is exact and an edit costs what it changed."""
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
     user_id: int | None = Field(default=None, foreign_key="user.id")
     summary: str = Field(max_length=1000)
-    snapshot: str = Field(sa_column=Column(Text, nullable=False))
+    snapshot: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    delta: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class AuditEvent(SQLModel, table=True):

@@ -2,6 +2,7 @@
 re-rendered after a change (pre-rendered by the after-publish hook), and a clear 503 when the
 renderer cannot start."""
 
+import os
 import re
 import shutil
 import struct
@@ -24,6 +25,8 @@ from app.services.renderer import Renderer
 from tests.support.opendata import Edit
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+DASHBOARD_TITLE = ("<b>Where countries stand</b><br><b>on security guarantees</b>"
+                   "<br><b>for Ukraine</b>")
 
 
 def png_size(png: bytes) -> tuple[int, int]:
@@ -81,7 +84,7 @@ def test_a_card_is_rendered_once_then_served_from_disk(
     assert len(render_calls) == 1 and results[0] == results[1]
     assert client.get("/cards/countries/it.png").content == results[0]
     assert len(render_calls) == 1
-    assert [p.name.split("-")[0] for p in (cards_dir() / "rev1").glob("*.png")] == ["it"]
+    assert [p.name.split("-")[0] for p in cards_dir().glob("*.png")] == ["it"]
 
 
 @pytest.fixture
@@ -97,15 +100,46 @@ def test_cards_are_prerendered_after_a_save_and_show_the_change(
     render_calls: list[str]
 ) -> None:
     wait_for_prerender(timeout=120)
-    names = {p.name.split("-")[0] for p in (cards_dir() / "rev2").glob("*.png")}
+    names = {p.name.split("-")[0] for p in cards_dir().glob("*.png")}
     assert names == {"dashboard"} | {c["code"].lower() for c in
                                      client.get("/api/countries").json()["countries"]}
     render_calls.clear()  # the background renders are done; now count the requests' renders
     latest = client.get("/cards/countries/pl.png").content
     assert render_calls == []
-    earlier = client.get("/cards/countries/pl.png", params={"rev": 1}).content
-    assert png_size(earlier) == png_size(latest) == (1200, 630)
-    assert earlier != latest and len(render_calls) == 1
+    stand_in = client.get("/cards/countries/pl.png", params={"rev": 1})
+    assert stand_in.content == latest and stand_in.headers["cache-control"] == "no-store"
+    wait_for_drawing()  # revision 1's card was queued; meanwhile the previous image answered
+    earlier = client.get("/cards/countries/pl.png", params={"rev": 1})
+    assert earlier.headers["cache-control"].startswith("public")
+    assert png_size(earlier.content) == png_size(latest) == (1200, 630)
+    assert earlier.content != latest and len(render_calls) == 1
+
+
+def test_an_edit_redraws_only_the_cards_whose_content_changed(
+    client: TestClient, no_cached_cards: None, db: Session, render_calls: list[str],
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cards follow content, not revisions: after France's edit, only France's card and the
+    dashboard's may be drawn again; every other country's image is reused."""
+    from tests.support.ops import publish_change
+
+    dataset = dataset_at(session=db)
+    assert dataset is not None
+    cards_module.prerender(dataset=dataset, as_of=date.today())
+    drawn = len(render_calls)
+    assert drawn == len(dataset.countries) + 1
+    render_calls.clear()
+    monkeypatch.setenv("PRERENDER_CARDS", "true")
+    get_settings.cache_clear()
+    try:
+        publish_change(db, country_code="FR", summary="France: a later logistics offer")
+        wait_for_prerender(timeout=120)
+    finally:
+        monkeypatch.delenv("PRERENDER_CARDS")
+        get_settings.cache_clear()
+    france = next(c.name for c in dataset.countries if c.code == "FR")
+    assert set(render_calls) <= {f"<b>{france}</b>", DASHBOARD_TITLE}, render_calls
+    assert len(list(cards_dir().glob("*.png"))) <= 2 * drawn
 
 
 def test_renderer_that_cannot_start_answers_503_quickly(
@@ -256,12 +290,29 @@ def wait_for_drawing() -> None:
 
 
 def test_old_cards_are_pruned(no_cached_cards: None) -> None:
+    """Each card keeps its newest KEEP_IMAGES images; the old per-revision folders go."""
     root = cards_dir()
-    for revision in (1, 2, 3, 4, 5):
-        (root / f"rev{revision}").mkdir(parents=True)
-        (root / f"rev{revision}" / "fr-aaaa.png").write_bytes(b"old")
-    newer = root / "rev5" / "fr-bbbb.png"
-    newer.write_bytes(b"new")
+    (root / "rev1").mkdir(parents=True)
+    (root / "rev1" / "fr-aaaa.png").write_bytes(b"old layout")
+    for age, name in enumerate(["fr-0003", "fr-0002", "fr-0001", "de-0001"]):
+        (root / f"{name}.png").write_bytes(b"png")
+        os.utime(root / f"{name}.png", (1_000_000 - age * 100, 1_000_000 - age * 100))
     cards_module.prune_cards(latest=5)
-    assert sorted(p.name for p in root.iterdir()) == ["rev3", "rev4", "rev5"]
-    assert [p.name for p in (root / "rev5").iterdir()] == ["fr-bbbb.png"]
+    assert sorted(p.name for p in root.iterdir()) == ["de-0001.png", "fr-0002.png",
+                                                      "fr-0003.png"]
+
+
+def test_a_prerender_overtaken_by_a_newer_revision_stops(
+    db: Session, no_cached_cards: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Superseded renders are abandoned: once a newer revision is published, the old
+    revision's pre-render draws nothing more (the newer one's job draws its own cards)."""
+    drawn: list[str] = []
+    monkeypatch.setattr(cards_module, "card_png",
+                        lambda *, dataset, name, card: drawn.append(name) or b"")
+    checks = iter([False, False, True])
+    dataset = dataset_at(session=db)
+    assert dataset is not None
+    cards_module.prerender(dataset=dataset, as_of=date.today(),
+                           superseded=lambda: next(checks, True))
+    assert len(drawn) == 2 < len(dataset.countries)

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from app.models import Stance
-from app.routes.cached import JSON, serve
+from app.routes.cached import JSON, json_body, kept, serve
 from app.routes.deps import AsOfQuery, DatasetDep, IdPath, RevQuery, resolve_as_of
 from app.services.countries import CountryDetail, CountrySummary, get_country, list_countries
 from app.services.events import EventDetail, EventSummary, get_event, list_events
@@ -87,8 +87,9 @@ def api_country(
 
 
 @router.get("/sources", response_model=SourceList)
-def api_sources(dataset: DatasetDep) -> SourceList:
-    return SourceList(revision=dataset.revision, sources=list_sources(dataset=dataset))
+def api_sources(request: Request, dataset: DatasetDep) -> Response:
+    return kept(request, dataset, lambda: json_body(
+        SourceList(revision=dataset.revision, sources=list_sources(dataset=dataset))))
 
 
 @router.get("/sources/{source_id}", response_model=SourceOne, responses=NOT_FOUND)

@@ -2,8 +2,11 @@
 per data revision (app/services/pagecache.py) and sent as stored bytes, gzip when accepted."""
 
 from collections.abc import Callable
+from datetime import date
+from typing import Any
 
 from fastapi import Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -35,10 +38,10 @@ def accepts_gzip(header: str) -> bool:
 
 def _response(request: Request, page: CachedPage, headers: dict[str, str] | None = None
               ) -> Response:
-    extra = {"Vary": "HX-Request, Accept-Encoding", **(headers or {})}
+    extra = {"Vary": "HX-Request, Accept-Encoding", **dict(page.headers), **(headers or {})}
     if page.location:
         extra["Location"] = page.location
-    if page.body and accepts_gzip(request.headers.get("accept-encoding", "")):
+    if page.gzipped and accepts_gzip(request.headers.get("accept-encoding", "")):
         extra.update({"Content-Encoding": "gzip", "ETag": page.gzip_etag})
         return Response(page.gzipped, page.status, extra, page.media_type)
     extra["ETag"] = page.etag
@@ -83,3 +86,31 @@ def serve(request: Request, *, rev: int | None, key: tuple[object, ...],
     if page is None:
         return _missing_revision(request, rev)
     return _response(request, page, headers)
+
+
+def kept(request: Request, dataset: Dataset, render_page: Callable[[], Rendered]) -> Response:
+    """An answer computed from `dataset` (already resolved by the route, `?rev=N` included) and
+    this request's path, query and HTMX flag, kept per revision like the pages. A pinned answer
+    is also keyed by the newest revision, which its banner names."""
+    newest = 0
+    if "rev" in request.query_params:
+        latest = revision_key(get_engine())
+        newest = latest[0] if latest else 0
+    key = ("kept", dataset.revision, dataset.published_at, newest, date.today(),
+           request.url.path, is_htmx(request), wants_fragment(request),
+           tuple(request.query_params.multi_items()))
+    with rendering_against(newest):
+        page = pages.kept(key=key, revision=dataset.revision, render=render_page)
+    return _response(request, page)
+
+
+def json_body(content: Any) -> Rendered:
+    """`content` as FastAPI would send it from a route returning it."""
+    return Rendered(bytes(JSONResponse(jsonable_encoder(content)).body), JSON)
+
+
+def html_page(request: Request, name: str, context: dict[str, Any], *,
+              block: str | None = None) -> Rendered:
+    """`name` rendered for this request (only `block` when HTMX asks), as `page_response` does."""
+    return Rendered(render(name, {"request": request, **context},
+                           block=block if is_htmx(request) else None))

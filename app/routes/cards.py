@@ -20,8 +20,8 @@ from app.services.records import Dataset
 router = APIRouter(prefix="/cards", tags=["share cards"])
 PNG_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/png": {}},
-          "description": "1200x630 PNG; a plain placeholder (Cache-Control: no-store) while the "
-                         "card is being drawn"},
+          "description": "1200x630 PNG; while the card is being drawn, its previous "
+                         "image or a plain placeholder (Cache-Control: no-store)"},
     503: {"description": "The image renderer is not available on this server"},
 }
 
@@ -29,13 +29,15 @@ PNG_RESPONSE: dict[int | str, dict[str, Any]] = {
 def png_response(*, dataset: Dataset, name: str, card: dict[str, Any]) -> Response:
     """The card, or while it is being drawn (or not drawn on request) the placeholder image."""
     try:
-        png = requested_card(dataset=dataset, name=name, card=card)
+        image = requested_card(dataset=dataset, name=name, card=card)
     except CardUnavailable as exc:
         raise HTTPException(503, detail=f"Share card unavailable: {exc}") from exc
-    if png is None:
-        return Response(placeholder_png(), media_type="image/png",
+    if image is None or not image.final:
+        png = placeholder_png() if image is None else image.png
+        return Response(png, media_type="image/png",
                         headers={"Cache-Control": "no-store", "Retry-After": "10"})
-    return Response(png, media_type="image/png", headers={"Cache-Control": "public, max-age=600"})
+    return Response(image.png, media_type="image/png",
+                    headers={"Cache-Control": "public, max-age=600"})
 
 
 @router.get("/dashboard.png", response_class=Response, responses=PNG_RESPONSE)

@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.db import SessionDep
 from app.models import Stance
+from app.numbers import MAX_ID
+from app.routes.cached import html_page, json_body, kept
 from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of
 from app.services.countries import CountrySummary, list_countries
 from app.services.export import (
@@ -26,8 +28,9 @@ from app.services.export import (
     to_csv,
     zip_bytes,
 )
+from app.services.pagecache import Rendered
 from app.services.records import Dataset
-from app.services.revisions import list_revisions
+from app.services.revisions import REVISIONS_PER_PAGE, list_revisions
 from app.services.sources import list_sources
 from app.templating import page_response, pinned_request_url
 
@@ -59,12 +62,12 @@ class CountryFilters:
 FiltersDep = Annotated[CountryFilters, Depends()]
 
 
-def download(content: str | bytes, *, media_type: str, filename: str) -> Response:
-    return Response(content, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+def download(content: str | bytes, *, media_type: str, filename: str) -> Rendered:
+    return Rendered(content, media_type,
+                    headers=(("Content-Disposition", f'attachment; filename="{filename}"'),))
 
 
-def csv_download(table: Table, dataset: Dataset) -> Response:
+def csv_download(table: Table, dataset: Dataset) -> Rendered:
     return download(to_csv(table), media_type=CSV_TYPE,
                     filename=f"{table.name}-rev{dataset.revision}.csv")
 
@@ -81,27 +84,29 @@ def _pinned_query(dataset: Dataset, as_of: date | None) -> str:
 
 
 @router.get("/data", response_class=HTMLResponse, include_in_schema=False)
-def data_page(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> HTMLResponse:
+def data_page(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
     day = resolve_as_of(as_of)
-    tables = _full_tables(dataset, day)
-    context = {"dataset": dataset, "as_of": day, "tables": tables,
-               "cite": cite_as(dataset=dataset, url=pinned_request_url(request, dataset)),
-               "pinned_query": _pinned_query(dataset, as_of), "formula_note": FORMULA_NOTE}
-    return page_response(request, "data.html", context, block="downloads")
+
+    def render_page() -> Rendered:
+        context = {"dataset": dataset, "as_of": day, "tables": _full_tables(dataset, day),
+                   "cite": cite_as(dataset=dataset, url=pinned_request_url(request, dataset)),
+                   "pinned_query": _pinned_query(dataset, as_of), "formula_note": FORMULA_NOTE}
+        return html_page(request, "data.html", context, block="downloads")
+
+    return kept(request, dataset, render_page)
 
 
 @router.get("/data.json", include_in_schema=False)
-def data_page_json(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None
-                   ) -> dict[str, Any]:
+def data_page_json(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
     day = resolve_as_of(as_of)
     query = _pinned_query(dataset, as_of)
-    return {
+    return kept(request, dataset, lambda: json_body({
         "revision": dataset.revision, "as_of": day,
         "cite_as": cite_as(dataset=dataset, url=pinned_request_url(request, dataset)),
         "downloads": {"zip": f"/data/{DATASET_NAME}.zip{query}",
                       "json": f"/data/{DATASET_NAME}.json{query}"},
         "codebook": codebook(_full_tables(dataset, day)),
-    }
+    }))
 
 
 @router.get(f"/data/{DATASET_NAME}.zip", response_class=Response,
@@ -109,47 +114,59 @@ def data_page_json(request: Request, dataset: DatasetDep, as_of: AsOfQuery = Non
 def dataset_zip(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
     """The whole dataset as CSV files plus a README codebook, at `?rev=N` and `as_of`."""
     day = resolve_as_of(as_of)
-    body = zip_bytes(dataset=dataset, tables=_full_tables(dataset, day), as_of=day,
-                     cite_url=pinned_request_url(request, dataset))
-    return download(body, media_type="application/zip",
-                    filename=f"{DATASET_NAME}-rev{dataset.revision}.zip")
+    return kept(request, dataset, lambda: download(
+        zip_bytes(dataset=dataset, tables=_full_tables(dataset, day), as_of=day,
+                  cite_url=pinned_request_url(request, dataset)),
+        media_type="application/zip", filename=f"{DATASET_NAME}-rev{dataset.revision}.zip"))
 
 
-@router.get(f"/data/{DATASET_NAME}.json")
-def dataset_json(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> JSONResponse:
+@router.get(f"/data/{DATASET_NAME}.json", response_class=JSONResponse)
+def dataset_json(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
     """The whole dataset as one JSON document: codebook, cite-as line and every table."""
     day = resolve_as_of(as_of)
-    body = full_json(dataset=dataset, tables=_full_tables(dataset, day), as_of=day,
-                     cite_url=pinned_request_url(request, dataset))
-    return JSONResponse(body)
+    return kept(request, dataset, lambda: json_body(
+        full_json(dataset=dataset, tables=_full_tables(dataset, day), as_of=day,
+                  cite_url=pinned_request_url(request, dataset))))
 
 
 @router.get("/api/countries.csv", response_class=Response, responses=CSV_RESPONSE)
-def api_countries_csv(dataset: DatasetDep, filters: FiltersDep) -> Response:
+def api_countries_csv(request: Request, dataset: DatasetDep, filters: FiltersDep) -> Response:
     """`/api/countries` as CSV: same filters (`as_of`, `stance`, `q`, `rev`), same rows."""
-    return csv_download(countries_table(rows=filters.apply(dataset), as_of=filters.as_of),
-                        dataset)
+    return kept(request, dataset, lambda: csv_download(
+        countries_table(rows=filters.apply(dataset), as_of=filters.as_of), dataset))
 
 
 @router.get("/countries.csv", response_class=Response, include_in_schema=False)
-def countries_csv(dataset: DatasetDep, filters: FiltersDep) -> Response:
+def countries_csv(request: Request, dataset: DatasetDep, filters: FiltersDep) -> Response:
     """The dashboard's country table as CSV (the dashboard's filters and date)."""
-    return api_countries_csv(dataset, filters)
+    return api_countries_csv(request, dataset, filters)
 
 
 @router.get("/api/sources.csv", response_class=Response, responses=CSV_RESPONSE)
-def api_sources_csv(dataset: DatasetDep) -> Response:
+def api_sources_csv(request: Request, dataset: DatasetDep) -> Response:
     """`/api/sources` as CSV."""
-    return csv_download(sources_table(sources=list_sources(dataset=dataset)), dataset)
+    return kept(request, dataset, lambda: csv_download(
+        sources_table(sources=list_sources(dataset=dataset)), dataset))
 
 
 @router.get("/sources.csv", response_class=Response, include_in_schema=False)
-def sources_csv(dataset: DatasetDep) -> Response:
-    return api_sources_csv(dataset)
+def sources_csv(request: Request, dataset: DatasetDep) -> Response:
+    return api_sources_csv(request, dataset)
 
 
-def _revision_context(session: SessionDep, dataset: DatasetDep) -> dict[str, Any]:
-    return {"dataset": dataset, "revisions": list_revisions(session=session)}
+BeforeQuery = Annotated[
+    int | None, Query(ge=1, le=MAX_ID, description="Only revisions numbered below this (the "
+                      "next page of the list: its `next_before`)")]
+
+
+def _revision_context(session: SessionDep, dataset: DatasetDep,
+                      before: BeforeQuery = None) -> dict[str, Any]:
+    """One page of the list (`REVISIONS_PER_PAGE`, newest first) and where the next begins."""
+    revisions = list_revisions(session=session, before=before, limit=REVISIONS_PER_PAGE + 1)
+    more = len(revisions) > REVISIONS_PER_PAGE
+    revisions = revisions[:REVISIONS_PER_PAGE]
+    return {"dataset": dataset, "revisions": revisions,
+            "next_before": revisions[-1].number if more else None}
 
 
 @router.get("/revisions", response_class=HTMLResponse, include_in_schema=False)
@@ -160,17 +177,20 @@ def revisions_page(
 
 
 @router.get("/revisions.csv", response_class=Response, include_in_schema=False)
-def revisions_csv(
-    context: Annotated[dict[str, Any], Depends(_revision_context)]
-) -> Response:
-    table = revisions_table(revisions=context["revisions"])
-    return download(to_csv(table), media_type=CSV_TYPE, filename=f"{table.name}.csv")
+def revisions_csv(session: SessionDep) -> Response:
+    """Every published revision (the whole list: a download, read in one query)."""
+    table = revisions_table(revisions=list_revisions(session=session))
+    return Response(to_csv(table), media_type=CSV_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{table.name}.csv"'})
 
 
 @router.get("/revisions.json")
 def revisions_json(
     context: Annotated[dict[str, Any], Depends(_revision_context)]
 ) -> dict[str, Any]:
-    """Every published revision, newest first: number, date, summary."""
+    """Published revisions, newest first, a page at a time: number, date, summary;
+    `next` is the address of the next page (null on the last)."""
+    following = context["next_before"]
     return {"latest": context["dataset"].revision,
-            "revisions": [r.model_dump(mode="json") for r in context["revisions"]]}
+            "revisions": [r.model_dump(mode="json") for r in context["revisions"]],
+            "next": f"/revisions.json?before={following}" if following else None}

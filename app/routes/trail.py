@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from app.config import get_settings
 from app.db import SessionDep
+from app.routes.cached import html_page, json_body, kept
 from app.routes.deps import DatasetDep, today
 from app.services.audit import TrailEntry, edit_trail
 from app.services.countries import (
@@ -20,9 +21,10 @@ from app.services.countries import (
     last_stance_change,
     stance_changes,
 )
+from app.services.pagecache import Rendered
 from app.services.records import Dataset
 from app.services.revisions import newest_revision
-from app.templating import page_response, render
+from app.templating import render
 
 router = APIRouter(tags=["history"])
 
@@ -91,16 +93,20 @@ def _atom(request: Request, *, title: str, path: str, entries: list[TrailEntry],
 
 @router.get("/changes", response_class=HTMLResponse, include_in_schema=False)
 def changes_page(request: Request, session: SessionDep, dataset: DatasetDep,
-                 start: FromQuery = None, end: ToQuery = None) -> HTMLResponse:
-    body = _changes(session, dataset, start, end)
-    context: dict[str, Any] = {"dataset": dataset, "changes": body, "names": _names(dataset)}
-    return page_response(request, "changes.html", context, block="stance_changes")
+                 start: FromQuery = None, end: ToQuery = None) -> Response:
+    def render_page() -> Rendered:
+        body = _changes(session, dataset, start, end)
+        context: dict[str, Any] = {"dataset": dataset, "changes": body,
+                                   "names": _names(dataset)}
+        return html_page(request, "changes.html", context, block="stance_changes")
+
+    return kept(request, dataset, render_page)
 
 
 @router.get("/changes.json", response_model=ChangesBody)
-def changes_json(session: SessionDep, dataset: DatasetDep, start: FromQuery = None,
-                 end: ToQuery = None) -> ChangesBody:
-    return _changes(session, dataset, start, end)
+def changes_json(request: Request, session: SessionDep, dataset: DatasetDep,
+                 start: FromQuery = None, end: ToQuery = None) -> Response:
+    return kept(request, dataset, lambda: json_body(_changes(session, dataset, start, end)))
 
 
 @router.get("/changes.atom", include_in_schema=False)
@@ -112,15 +118,19 @@ def changes_atom(request: Request, session: SessionDep, dataset: DatasetDep) -> 
 
 @router.get("/countries/{code}/history", response_class=HTMLResponse, include_in_schema=False)
 def history_page(request: Request, session: SessionDep, dataset: DatasetDep,
-                 code: str) -> HTMLResponse:
-    body = _history(session, dataset, code)
-    context = {"dataset": dataset, "history": body, "names": _names(dataset)}
-    return page_response(request, "history.html", context)
+                 code: str) -> Response:
+    def render_page() -> Rendered:
+        body = _history(session, dataset, code)
+        context = {"dataset": dataset, "history": body, "names": _names(dataset)}
+        return html_page(request, "history.html", context)
+
+    return kept(request, dataset, render_page)
 
 
 @router.get("/countries/{code}/history.json", response_model=HistoryBody)
-def history_json(session: SessionDep, dataset: DatasetDep, code: str) -> HistoryBody:
-    return _history(session, dataset, code)
+def history_json(request: Request, session: SessionDep, dataset: DatasetDep,
+                 code: str) -> Response:
+    return kept(request, dataset, lambda: json_body(_history(session, dataset, code)))
 
 
 @router.get("/countries/{code}/history.atom", include_in_schema=False)

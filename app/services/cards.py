@@ -2,11 +2,15 @@
 dashboard. Drawn by kaleido in a local headless Chromium from the same map data as the pages,
 with local outlines and no MathJax, so rendering makes no outside request.
 
-Cards are cached on disk under DATA_DIR/cards/rev{N}/, named by a hash of what they show, and
-pre-rendered in a background thread after each published revision. Drawing costs about a
-CPU-second, so it is rationed: one card at a time, at most MAX_QUEUED waiting, only for the
-revisions pages link to (the last KEEP_REVISIONS; older ones are pruned), and a request waits at
-most RENDER_WAIT before it gets a placeholder image instead. The browser starts lazily, on
+Cards follow content: a card is cached on disk under DATA_DIR/cards/, named by a hash of exactly
+what it shows (no revision number is printed on it), so a revision that leaves a card unchanged
+reuses its image, and pre-rendering after a publish draws only the cards whose content changed
+(the edited country's and the dashboard's, typically); a pre-render overtaken by a newer revision
+stops (that revision's own job renders its cards). Drawing costs about a CPU-second, so it is
+rationed: one card at a time, at most MAX_QUEUED waiting, only for the revisions pages link to
+(the last KEEP_REVISIONS). A card not drawn yet answers the previous image of the same card at
+once (or, with none, waits at most RENDER_WAIT before a placeholder). Disk use is bounded: only
+the newest KEEP_IMAGES images of each card are kept. The browser starts lazily, on
 the first render in a process; when it cannot start or render, `CardUnavailable` is raised within
 a bounded time (never a hang).
 """
@@ -20,8 +24,10 @@ import struct
 import tempfile
 import threading
 import zlib
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -73,9 +79,9 @@ def _long_date(day: date | None, precision: str | None = "day") -> str:
 
 
 def _footer(dataset: Dataset) -> list[dict[str, Any]]:
-    """The revision, not the day: a card whose data did not change keeps its cached image."""
-    published = format_date(dataset.published_at)
-    return [_text(f"Dataset revision {dataset.revision} (published {published})", y=0.10,
+    """Neither the revision nor the day: a card whose content did not change keeps its image
+    (the page it previews names the revision)."""
+    return [_text("Sourced positions, with citations, at the address shared", y=0.10,
                   size=20, colour=MUTED)]
 
 
@@ -110,11 +116,12 @@ def _country_words(country: MapCountry, dated: date | None) -> list[dict[str, An
     return words
 
 
-def country_card(*, dataset: Dataset, code: str, as_of: date, dated: bool = False
-                 ) -> dict[str, Any] | None:
+def country_card(*, dataset: Dataset, code: str, as_of: date, dated: bool = False,
+                 data: MapData | None = None) -> dict[str, Any] | None:
     """The card figure of one country (None when the dataset has no such country); `dated`:
-    the card of a view asked for a date, which names it."""
-    data = map_data(dataset=dataset, as_of=as_of)
+    the card of a view asked for a date, which names it. `data`: the map data of that view,
+    when the caller already has it."""
+    data = data or map_data(dataset=dataset, as_of=as_of)
     chosen = next((c for c in data.in_view + data.outside if c.code == code.upper()), None)
     if chosen is None:
         return None
@@ -141,10 +148,32 @@ def dashboard_card(*, dataset: Dataset, as_of: date, dated: bool = False) -> dic
 
 
 def card_path(*, dataset: Dataset, name: str, card: dict[str, Any]) -> Path:
-    """Where the card is cached: by revision, then by a hash of exactly what it shows."""
+    """Where the card is cached: by a hash of exactly what it shows, whatever the revision
+    (`dataset` is the one it was computed from)."""
     digest = hashlib.sha256(json.dumps(card, sort_keys=True, default=str).encode()).hexdigest()
-    folder = get_settings().data_dir / "cards" / f"rev{dataset.revision}"
-    return folder / f"{name.lower()}-{digest[:16]}.png"
+    return cards_folder() / f"{name.lower()}-{digest[:16]}.png"
+
+
+def cards_folder() -> Path:
+    return get_settings().data_dir / "cards"
+
+
+def previous_image(name: str) -> bytes | None:
+    """The newest image drawn of the card `name` (whatever it showed), if any."""
+    files = sorted(cards_folder().glob(f"{name.lower()}-*.png"), key=_modified)
+    for file in reversed(files):
+        try:
+            return file.read_bytes()
+        except OSError:  # pruned meanwhile
+            continue
+    return None
+
+
+def _modified(file: Path) -> float:
+    try:
+        return file.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
@@ -158,7 +187,8 @@ def _write_atomically(path: Path, content: bytes) -> None:
 
 RENDER_WAIT = 10.0  # seconds a request waits for its card before it gets the placeholder
 MAX_QUEUED = 16  # cards waiting to be drawn; beyond that, requests get the placeholder
-KEEP_REVISIONS = 3  # cards of older revisions are deleted, and never drawn on request
+KEEP_REVISIONS = 3  # cards of older revisions are never drawn on request
+KEEP_IMAGES = 2  # images kept per card (its current one and the one before)
 
 _render_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="card-render")
 _jobs: dict[Path, Future[bytes]] = {}
@@ -198,18 +228,28 @@ def card_png(*, dataset: Dataset, name: str, card: dict[str, Any]) -> bytes:
     return job.result()
 
 
-def requested_card(*, dataset: Dataset, name: str, card: dict[str, Any]) -> bytes | None:
-    """A request's card: cached, or drawn within RENDER_WAIT. None (show the placeholder) when
-    the queue is full, the drawing takes longer, or the revision is older than the ones pages
-    link to. Raises CardUnavailable when the renderer cannot work."""
+@dataclass(frozen=True)
+class CardImage:
+    png: bytes
+    final: bool  # False: a stand-in (the card's previous image) while it is drawn
+
+
+def requested_card(*, dataset: Dataset, name: str, card: dict[str, Any]) -> CardImage | None:
+    """A request's card: cached; else its drawing is queued (for the revisions pages link to)
+    and the card's previous image answers at once; with none, the card drawn within
+    RENDER_WAIT. None (show the placeholder) when the queue is full, the drawing takes longer,
+    or the revision is older than the ones pages link to. Raises CardUnavailable when the
+    renderer cannot work."""
     path = card_path(dataset=dataset, name=name, card=card)
     if path.exists():
-        return path.read_bytes()
-    if dataset.revision <= _latest_revision() - KEEP_REVISIONS:
-        return None
-    job = _queue(path, card)
+        return CardImage(path.read_bytes(), final=True)
+    recent = dataset.revision > _latest_revision() - KEEP_REVISIONS
+    job = _queue(path, card) if recent else None
+    previous = previous_image(name)
+    if previous is not None:
+        return CardImage(previous, final=False)
     try:
-        return job.result(timeout=RENDER_WAIT) if job is not None else None
+        return CardImage(job.result(timeout=RENDER_WAIT), final=True) if job else None
     except FutureTimeout:
         return None
 
@@ -220,20 +260,17 @@ def _latest_revision() -> int:
 
 
 def prune_cards(*, latest: int) -> None:
-    """Delete the cards of revisions older than the last KEEP_REVISIONS, and, within those,
-    every file but the newest of each card."""
-    root = get_settings().data_dir / "cards"
+    """Keep the newest KEEP_IMAGES images of each card and delete the rest, with the per-revision
+    folders of the layout before cards followed content (`latest` is kept for callers)."""
+    root = cards_folder()
     for folder in root.glob("rev*"):
-        number = folder.name.removeprefix("rev")
-        if number.isdecimal() and int(number) <= latest - KEEP_REVISIONS:
-            shutil.rmtree(folder, ignore_errors=True)
-            continue
-        newest: dict[str, Path] = {}
-        for file in sorted(folder.glob("*.png"), key=lambda f: f.stat().st_mtime):
-            name = file.name.split("-")[0]
-            if name in newest:
-                newest[name].unlink(missing_ok=True)
-            newest[name] = file
+        shutil.rmtree(folder, ignore_errors=True)
+    kept: dict[str, int] = {}
+    for file in sorted(root.glob("*.png"), key=_modified, reverse=True):
+        name = file.name.split("-")[0]
+        kept[name] = kept.get(name, 0) + 1
+        if kept[name] > KEEP_IMAGES:
+            file.unlink(missing_ok=True)
 
 
 def placeholder_png() -> bytes:
@@ -256,20 +293,27 @@ _PLACEHOLDER = _png(WIDTH, HEIGHT, (0xF2, 0xF2, 0xF2))
 
 
 def _all_cards(dataset: Dataset, as_of: date) -> dict[str, dict[str, Any]]:
+    data = map_data(dataset=dataset, as_of=as_of)  # once, not once per country
     cards = {DASHBOARD: dashboard_card(dataset=dataset, as_of=as_of)}
     for country in dataset.countries:
-        card = country_card(dataset=dataset, code=country.code, as_of=as_of)
+        card = country_card(dataset=dataset, code=country.code, as_of=as_of, data=data)
         if card is not None:
             cards[country.code] = card
     return cards
 
 
-def prerender(*, dataset: Dataset, as_of: date) -> list[Path]:
-    """Render (or find cached) every card of the dataset; returns their files."""
+def prerender(*, dataset: Dataset, as_of: date,
+              superseded: Callable[[], bool] | None = None) -> list[Path]:
+    """Render every card of the dataset whose content has no image yet (the others are reused);
+    returns their files. Stops early once `superseded()` says a newer revision took over."""
     paths = []
     for name, card in _all_cards(dataset, as_of).items():
-        card_png(dataset=dataset, name=name, card=card)
-        paths.append(card_path(dataset=dataset, name=name, card=card))
+        path = card_path(dataset=dataset, name=name, card=card)
+        if not path.exists():
+            if superseded is not None and superseded():
+                break
+            card_png(dataset=dataset, name=name, card=card)
+        paths.append(path)
     return paths
 
 
@@ -298,7 +342,8 @@ def _prerender_revision(revision: int) -> None:
     if dataset is None:
         return
     try:
-        paths = prerender(dataset=dataset, as_of=date.today())
+        paths = prerender(dataset=dataset, as_of=date.today(),
+                          superseded=lambda: _latest_revision() != revision)
     except CardUnavailable as exc:
         log.warning("share cards of revision %s not pre-rendered: %s", revision, exc)
         return

@@ -1,11 +1,15 @@
 """Building datasets from the tables, publishing revisions, and loading a revision's dataset."""
 
-import json
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.models import (
     AuditEvent,
@@ -33,113 +37,188 @@ from app.services.records import (
     SignatoryRecord,
     SourceRecord,
 )
+from app.services.revstore import (
+    apply_delta,
+    dataset_from_snapshot,
+    dataset_from_state,
+    dataset_weight,
+    delta_json,
+    is_checkpoint,
+    state_of,
+)
 
-CITATION_FIELDS = {"id", "source_id", "quote", "speaker", "attribution"}
+CITATION_FIELDS = ("id", "source_id", "quote", "speaker", "attribution")
+COMMITMENT_FIELDS = ("id", "country_code", "kind", "date", "date_precision", "date_basis",
+                     "summary", "retracted_at", "retraction_reason", "firmness", "event_id",
+                     "disputed", "dispute_reason", "dispute_citation_id", "corrected_at",
+                     "correction_reason")
+CONDITION_FIELDS = ("after_ceasefire", "us_backstop", "parliament_approval", "non_combat",
+                    "location", "troop_numbers", "other")
+
+Raw = tuple[Any, ...]
 
 
-def _conditions(row: Commitment) -> ConditionsRecord:
-    return ConditionsRecord(
-        after_ceasefire=row.cond_after_ceasefire,
-        us_backstop=row.cond_us_backstop,
-        parliament_approval=row.cond_parliament_approval,
-        non_combat=row.cond_non_combat,
-        location=row.cond_location,
-        troop_numbers=row.cond_troop_numbers,
-        other=row.cond_other,
+class RecordMemo:
+    """Records by the raw rows they are made of. A record is a pure function of its rows, so a
+    memo entry is never stale: publishing re-reads the tables as plain rows (cheap) and builds
+    records only for rows that changed since the last build in this process. Holds one build's
+    records (the last), so its size follows the dataset, not the number of revisions."""
+
+    def __init__(self) -> None:
+        self._last: dict[Raw, Any] = {}
+        self._next: dict[Raw, Any] = {}
+
+    def get(self, raw: Raw, make: Callable[[], Any]) -> Any:
+        record = self._last.get(raw)
+        if record is None:
+            record = make()
+        self._next[raw] = record
+        return record
+
+    def done(self) -> None:
+        self._last, self._next = self._next, {}
+
+
+_memo_lock = threading.Lock()
+_memo = RecordMemo()
+
+
+def _rows(session: Session, model: type[SQLModel], *order: Any) -> list[dict[str, Any]]:
+    """Every row of `model`'s table as a plain mapping (Core: no ORM identity map, always what
+    this transaction sees now), skipping the columns no record shows."""
+    table = model.__table__  # type: ignore[attr-defined]
+    columns = [column for column in table.columns if column.name not in UNREAD]
+    if model is Source:
+        columns.append((func.coalesce(func.length(table.c.text), 0) > 0).label("has_text"))
+    result = session.connection().execute(sa_select(*columns).order_by(*order))
+    keys = list(result.keys())
+    return [dict(zip(keys, row, strict=True)) for row in result.fetchall()]
+
+
+UNREAD = {"created_at", "updated_at", "text"}
+
+
+def _citations(rows: list[dict[str, Any]], parent: str) -> dict[int, list[Raw]]:
+    grouped: dict[int, list[Raw]] = defaultdict(list)
+    for row in rows:
+        grouped[row[parent]].append(tuple(row[name] for name in CITATION_FIELDS))
+    return grouped
+
+
+def _citation(raw: Raw) -> CitationRecord:
+    return CitationRecord(**dict(zip(CITATION_FIELDS, raw, strict=True)))
+
+
+def _commitment(row: dict[str, Any], citations: list[Raw]) -> CommitmentRecord:
+    return CommitmentRecord(
+        **{name: row[name] for name in COMMITMENT_FIELDS},
+        conditions=ConditionsRecord(**{name: row[f"cond_{name}"] for name in CONDITION_FIELDS}),
+        citations=tuple(_citation(raw) for raw in citations),
     )
 
 
-def _commitment_records(session: Session) -> list[CommitmentRecord]:
-    citations: dict[int, list[CitationRecord]] = defaultdict(list)
-    for cit in session.exec(select(Citation).order_by(col(Citation.id))
-                            .execution_options(populate_existing=True)):
-        citations[cit.commitment_id].append(
-            CitationRecord(**cit.model_dump(include=CITATION_FIELDS))
-        )
-    return [
-        CommitmentRecord(
-            **row.model_dump(include={"id", "country_code", "kind", "date", "date_precision",
-                                      "date_basis", "summary", "retracted_at",
-                                      "retraction_reason", "firmness", "event_id", "disputed",
-                                      "dispute_reason", "dispute_citation_id", "corrected_at",
-                                      "correction_reason"}),
-            conditions=_conditions(row),
-            citations=tuple(citations[row.id or 0]),
-        )
-        for row in session.exec(select(Commitment).order_by(col(Commitment.id))
-                                .execution_options(populate_existing=True))
-    ]
+def _commitment_records(session: Session, memo: RecordMemo) -> list[CommitmentRecord]:
+    citations = _citations(_rows(session, Citation, Citation.id), "commitment_id")
+    records = []
+    for row in _rows(session, Commitment, Commitment.id):
+        own = citations[row["id"]]
+        raw = ("commitment", *row.values(), *own)
+        records.append(memo.get(raw, partial(_commitment, row, own)))
+    return records
 
 
-def _fact_records(session: Session) -> dict[int, list[FactRecord]]:
-    citations: dict[int, list[CitationRecord]] = defaultdict(list)
-    for cit in session.exec(select(FactCitation).order_by(col(FactCitation.id))):
-        citations[cit.fact_id].append(CitationRecord(**cit.model_dump(include=CITATION_FIELDS)))
-    facts: dict[int, list[FactRecord]] = defaultdict(list)
-    for fact in session.exec(select(EventFact).order_by(col(EventFact.id))):
-        facts[fact.event_id].append(FactRecord(id=fact.id or 0, statement=fact.statement,
-                                               citations=tuple(citations[fact.id or 0])))
+def _fact(fact: dict[str, Any], citations: list[Raw]) -> FactRecord:
+    return FactRecord(id=fact["id"], statement=fact["statement"],
+                      citations=tuple(_citation(raw) for raw in citations))
+
+
+def _fact_rows(session: Session) -> dict[int, list[tuple[dict[str, Any], list[Raw]]]]:
+    """Each event's facts (rows) with their citations (raw)."""
+    citations = _citations(_rows(session, FactCitation, FactCitation.id), "fact_id")
+    facts: dict[int, list[tuple[dict[str, Any], list[Raw]]]] = defaultdict(list)
+    for fact in _rows(session, EventFact, EventFact.id):
+        facts[fact["event_id"]].append((fact, citations[fact["id"]]))
     return facts
 
 
-def _event_records(session: Session) -> list[EventRecord]:
-    facts = _fact_records(session)
-    signatories: dict[int, list[SignatoryRecord]] = defaultdict(list)
-    for row in session.exec(select(Signatory).order_by(col(Signatory.id))):
-        signatories[row.event_id].append(
-            SignatoryRecord(id=row.id or 0, country_code=row.country_code,
-                            document=row.document))
-    return [
-        EventRecord(**event.model_dump(exclude={"created_at"}),
-                    facts=tuple(facts[event.id or 0]),
-                    signatories=tuple(signatories[event.id or 0]))
-        for event in session.exec(select(Event).order_by(col(Event.date), col(Event.id)))
-    ]
+def _event(event: dict[str, Any], facts: list[tuple[dict[str, Any], list[Raw]]],
+           signatories: list[Raw]) -> EventRecord:
+    return EventRecord(**event, facts=tuple(_fact(fact, own) for fact, own in facts),
+                       signatories=tuple(SignatoryRecord(id=i, country_code=c, document=d)
+                                         for i, c, d in signatories))
+
+
+def _event_records(session: Session, memo: RecordMemo) -> list[EventRecord]:
+    facts = _fact_rows(session)
+    signatories: dict[int, list[Raw]] = defaultdict(list)
+    for row in _rows(session, Signatory, Signatory.id):
+        signatories[row["event_id"]].append((row["id"], row["country_code"], row["document"]))
+    records = []
+    for event in _rows(session, Event, Event.date, Event.id):
+        own_facts, own_signatories = facts[event["id"]], signatories[event["id"]]
+        raw = ("event", *event.values(),
+               *((*fact.values(), *own) for fact, own in own_facts), *own_signatories)
+        records.append(memo.get(raw, partial(_event, event, own_facts, own_signatories)))
+    return records
+
+
+def _simple_records(session: Session, memo: RecordMemo, model: type[SQLModel],
+                    record: Callable[..., Any], *order: Any) -> list[Any]:
+    name = model.__name__
+    return [memo.get((name, *row.values()), partial(record, **row))
+            for row in _rows(session, model, *order)]
 
 
 def build_dataset(*, session: Session, revision: int, published_at: datetime) -> Dataset:
-    """Read every table into one Dataset (the write model's state inside this transaction).
-    Rows loaded earlier in the transaction are read again (others may have changed them)."""
-    fresh = {"populate_existing": True}
-    countries = session.exec(select(Country).order_by(col(Country.code))
-                             .execution_options(**fresh)).all()
-    sources = session.exec(select(Source).order_by(col(Source.id))
-                           .execution_options(**fresh)).all()
-    mentions = session.exec(select(Mention).order_by(col(Mention.id))).all()
-    return Dataset(
-        revision=revision,
-        published_at=published_at,
-        countries=tuple(CountryRecord(**c.model_dump(exclude={"created_at"})) for c in countries),
-        sources=tuple(
-            SourceRecord(**s.model_dump(exclude={"text", "version", "created_at"}),
-                         has_text=bool(s.text))
-            for s in sources
-        ),
-        commitments=tuple(_commitment_records(session)),
-        mentions=tuple(MentionRecord(**m.model_dump()) for m in mentions),
-        events=tuple(_event_records(session)),
-    )
+    """Read every table into one Dataset (the write model's state inside this transaction), as
+    plain rows; records are made only for rows that changed since this process last built."""
+    with _memo_lock:
+        dataset = Dataset(
+            revision=revision,
+            published_at=published_at,
+            countries=tuple(sorted(_simple_records(session, _memo, Country, CountryRecord,
+                                                   Country.code), key=lambda c: c.code)),
+            sources=tuple(_simple_records(session, _memo, Source, SourceRecord, Source.id)),
+            commitments=tuple(_commitment_records(session, _memo)),
+            mentions=tuple(_simple_records(session, _memo, Mention, MentionRecord, Mention.id)),
+            events=tuple(_event_records(session, _memo)),
+        )
+        _memo.done()
+    return dataset
 
 
 def publish_revision(
     *, session: Session, summary: str, user_id: int | None, events: list[AuditEvent]
 ) -> Revision:
-    """Snapshot the current tables as a new revision and attach its audit events. Caller commits.
-    Publishing is serialised: the snapshot is built after every earlier revision committed, so
-    revision N+1 holds all of revision N and its own change."""
+    """Publish the current tables as a new revision and attach its audit events. Caller commits.
+    Publishing is serialised: the dataset is built after every earlier revision committed, so
+    revision N+1 holds all of revision N and its own change. What is stored is the change since
+    revision N, or a whole checkpoint (app/services/revstore.py)."""
     session.flush()
     serialise_publishing(session=session)
-    revision = Revision(summary=summary, user_id=user_id, snapshot="{}")
+    previous = latest_revision_id(session=session)
+    revision = Revision(summary=summary, user_id=user_id)
     session.add(revision)
     session.flush()
     number = revision.id or 0  # assigned by the flush above
     dataset = build_dataset(session=session, revision=number, published_at=revision.created_at)
-    revision.snapshot = dataset.model_dump_json(exclude={"revision", "published_at"})
+    _store_change(session=session, revision=revision, dataset=dataset, previous=previous)
     for event in events:
         event.revision_id = number
         event.at = revision.created_at
         session.add(event)
     return revision
+
+
+def _store_change(
+    *, session: Session, revision: Revision, dataset: Dataset, previous: int | None
+) -> None:
+    """A checkpoint's whole dataset, or the delta from the revision before."""
+    before = None if previous is None else dataset_at(session=session, revision=previous)
+    if before is None or is_checkpoint(number=dataset.revision, previous=previous):
+        revision.snapshot = dataset.model_dump_json(exclude={"revision", "published_at"})
+    else:
+        revision.delta = delta_json(before=before, after=dataset)
 
 
 def latest_revision_id(*, session: Session) -> int | None:
@@ -157,8 +236,43 @@ def _revision_key(session: Session, revision: int | None) -> tuple[int, datetime
     return (row[0], row[1]) if row and row[0] is not None else None
 
 
-# Revisions never change once written; the time in the key guards against a recreated database.
-_datasets: dict[tuple[int, datetime], Dataset] = {}
+DatasetKey = tuple[int, datetime]
+
+
+class DatasetCache:
+    """Least-recently-used datasets, bounded by their total size (records and citations) and
+    count, so a worker's memory does not grow with the number of revisions read. Revisions never
+    change once written; the time in the key guards against a recreated database."""
+
+    def __init__(self, *, max_weight: int = 60_000, max_entries: int = 6) -> None:
+        self.max_weight, self.max_entries = max_weight, max_entries
+        self._entries: OrderedDict[DatasetKey, tuple[Dataset, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: DatasetKey) -> Dataset | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            self._entries.move_to_end(key)
+            return entry[0]
+
+    def put(self, key: DatasetKey, dataset: Dataset) -> None:
+        with self._lock:
+            self._entries[key] = (dataset, dataset_weight(dataset))
+            self._entries.move_to_end(key)
+            while len(self._entries) > 1 and (
+                len(self._entries) > self.max_entries
+                or sum(weight for _, weight in self._entries.values()) > self.max_weight
+            ):
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_datasets = DatasetCache()
 
 
 def dataset_at(*, session: Session, revision: int | None = None) -> Dataset | None:
@@ -166,12 +280,35 @@ def dataset_at(*, session: Session, revision: int | None = None) -> Dataset | No
     key = _revision_key(session, revision)
     if key is None:
         return None
-    cached = _datasets.get(key)
-    if cached is not None:
-        return cached
-    snapshot = session.exec(select(Revision.snapshot).where(Revision.id == key[0])).one()
-    dataset = Dataset(revision=key[0], published_at=key[1], **json.loads(snapshot))
-    if len(_datasets) >= 64:
-        _datasets.clear()
-    _datasets[key] = dataset
+    dataset = _datasets.get(key)
+    if dataset is None:
+        dataset = _rebuild(session, key)
+        _datasets.put(key, dataset)
     return dataset
+
+
+def _rebuild(session: Session, key: DatasetKey) -> Dataset:
+    """Revision `key` from the nearest checkpoint at or before it, or from a cached revision
+    after that checkpoint, replaying the deltas in between."""
+    number = key[0]
+    checkpoint = session.exec(
+        select(Revision.id).where(col(Revision.id) <= number, col(Revision.snapshot).is_not(None))
+        .order_by(col(Revision.id).desc()).limit(1)).first() or 0
+    chain = session.exec(select(Revision.id, Revision.created_at)
+                         .where(col(Revision.id) >= checkpoint, col(Revision.id) <= number)
+                         .order_by(col(Revision.id).desc())).all()
+    base = next(((row[0], cached) for row in chain
+                 if (cached := _datasets.get((row[0] or 0, row[1]))) is not None), None)
+    if base is None:
+        snapshot = session.exec(select(Revision.snapshot).where(Revision.id == checkpoint)).one()
+        base = (checkpoint, dataset_from_snapshot(snapshot=snapshot or "{}",
+                                                  revision=number, published_at=key[1]))
+    if base[0] == number:
+        return base[1]
+    state = state_of(base[1])
+    for delta in session.exec(select(Revision.delta).where(col(Revision.id) > base[0],
+                                                           col(Revision.id) <= number)
+                              .order_by(col(Revision.id))):
+        if delta is not None:
+            apply_delta(state=state, delta=delta)
+    return dataset_from_state(state=state, revision=number, published_at=key[1])

@@ -27,10 +27,11 @@ RevisionKey = tuple[int, object]
 class Rendered:
     """What a renderer produces: the body, its media type and status."""
 
-    body: str
+    body: str | bytes
     media_type: str = "text/html; charset=utf-8"
     status: int = 200
     location: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class CachedPage:
     status: int
     revision: int
     location: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def gzip_etag(self) -> str:
@@ -72,21 +74,36 @@ def revision_key(engine: Engine, revision: int | None = None) -> RevisionKey | N
     return (row[0], row[1]) if row is not None else None
 
 
+COMPRESSED_TYPES = ("application/zip",)  # gzip would not shrink them: sent as they are
+
+
 def _store(rendered: Rendered, revision: int) -> CachedPage:
-    body = rendered.body.encode()
+    body = rendered.body.encode() if isinstance(rendered.body, str) else rendered.body
     digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-    return CachedPage(body=body, gzipped=gzip.compress(body, compresslevel=6, mtime=0),
-                      etag=f'"r{revision}-{digest}"', media_type=rendered.media_type,
-                      status=rendered.status, revision=revision, location=rendered.location)
+    compressed = rendered.media_type.startswith(COMPRESSED_TYPES)
+    gzipped = b"" if compressed else gzip.compress(body, compresslevel=6, mtime=0)
+    return CachedPage(body=body, gzipped=gzipped, etag=f'"r{revision}-{digest}"',
+                      media_type=rendered.media_type, status=rendered.status,
+                      revision=revision, location=rendered.location, headers=rendered.headers)
+
+
+def _size(page: CachedPage) -> int:
+    return len(page.body) + len(page.gzipped) + 200
 
 
 class PageCache:
-    """A bounded least-recently-used map of (revision, page key) -> rendered page."""
+    """A least-recently-used map of (revision, page key) -> rendered page, bounded by count and
+    by the bytes it holds (a download at a large dataset weighs megabytes, a page kilobytes)."""
 
-    def __init__(self, max_entries: int = 512) -> None:
-        self.max_entries = max_entries
+    def __init__(self, max_entries: int = 512, max_bytes: int = 64 * 2**20) -> None:
+        self.max_entries, self.max_bytes = max_entries, max_bytes
         self._entries: OrderedDict[tuple[object, ...], CachedPage] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
+
+    @property
+    def bytes_held(self) -> int:
+        return self._bytes
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -94,6 +111,7 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def _get(self, key: tuple[object, ...]) -> CachedPage | None:
         with self._lock:
@@ -104,10 +122,22 @@ class PageCache:
 
     def _put(self, key: tuple[object, ...], page: CachedPage) -> None:
         with self._lock:
+            old = self._entries.pop(key, None)
+            self._bytes += _size(page) - (_size(old) if old else 0)
             self._entries[key] = page
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            while len(self._entries) > 1 and (len(self._entries) > self.max_entries
+                                              or self._bytes > self.max_bytes):
+                self._bytes -= _size(self._entries.popitem(last=False)[1])
+
+    def kept(self, *, key: tuple[object, ...], revision: int,
+             render: Callable[[], Rendered]) -> CachedPage:
+        """The answer `key` (which names its revision), rendered only on a miss: for answers
+        whose dataset the caller already holds."""
+        cached = self._get(key)
+        if cached is None:
+            cached = _store(render(), revision)
+            self._put(key, cached)
+        return cached
 
     def page(
         self, *, engine: Engine, revision: int | None, key: tuple[object, ...],

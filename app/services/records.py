@@ -1,7 +1,7 @@
 """The read model: an immutable picture of the whole dataset at one revision.
 
 Every public page, API answer and download is computed from a `Dataset`. Each saved change stores
-the new dataset as a revision snapshot (JSON), so `?rev=N` reproduces revision N exactly.
+what changed as a revision (app/services/revstore.py), so `?rev=N` reproduces revision N exactly.
 """
 
 from collections import defaultdict

@@ -26,11 +26,20 @@ class RevisionSummary(BaseModel):
     url: str
 
 
-def list_revisions(*, session: Session) -> list[RevisionSummary]:
-    """Every published revision, newest first (the snapshots themselves are not read)."""
+REVISIONS_PER_PAGE = 100
+
+
+def list_revisions(*, session: Session, before: int | None = None,
+                   limit: int | None = None) -> list[RevisionSummary]:
+    """Published revisions, newest first, those numbered below `before` when given, at most
+    `limit` (a page; every one when None). The stored datasets themselves are not read."""
     query = select(Revision.id, Revision.created_at, Revision.summary).order_by(
         col(Revision.id).desc()
     )
+    if before is not None:
+        query = query.where(col(Revision.id) < before)
+    if limit is not None:
+        query = query.limit(limit)
     return [
         RevisionSummary(number=number, published_at=at, summary=summary, url=f"/?rev={number}")
         for number, at, summary in session.exec(query)

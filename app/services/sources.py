@@ -1,5 +1,7 @@
 """Source queries over a Dataset: every source with the claims its quotes support."""
 
+from collections import Counter
+
 from pydantic import BaseModel
 
 from app.models import Attribution
@@ -63,9 +65,19 @@ def _detail(dataset: Dataset, source: SourceRecord) -> SourceDetail:
                         url_path=f"/sources/{source.id}", claims=claims)
 
 
+def _claim_counts(dataset: Dataset) -> Counter[int]:
+    """Claims per source in one pass over citations and mentions (not one pass per source)."""
+    counts: Counter[int] = Counter()
+    for commitment in dataset.commitments:
+        counts.update(citation.source_id for citation in commitment.citations)
+    counts.update(mention.source_id for mention in dataset.mentions)
+    return counts
+
+
 def list_sources(*, dataset: Dataset) -> list[SourceSummary]:
+    counts = _claim_counts(dataset)
     return [
-        SourceSummary(**_detail(dataset, s).model_dump(exclude={"claims"}))
+        SourceSummary(**s.model_dump(), claim_count=counts[s.id], url_path=f"/sources/{s.id}")
         for s in dataset.sources
     ]
 

@@ -1,0 +1,108 @@
+"""How revisions are stored: deltas with periodic checkpoints.
+
+A revision stores what it changed: for each collection of the dataset (countries, sources,
+commitments, mentions, events), the records put (added or changed, whole) and the keys dropped
+since the revision before it. Every `CHECKPOINT_EVERY`-th revision, the first one, and every
+revision written before migration 0008 hold the whole dataset instead (`snapshot`). Revision N is
+rebuilt from the nearest checkpoint at or before N (or from a cached later dataset) by replaying
+the deltas after it in order; publishing is serialised, so that order is the order of commits.
+An edit therefore adds what it changed plus, amortised, one checkpoint in `CHECKPOINT_EVERY`.
+"""
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from app.services.records import (
+    CommitmentRecord,
+    CountryRecord,
+    Dataset,
+    EventRecord,
+    MentionRecord,
+    Record,
+    SourceRecord,
+)
+
+CHECKPOINT_EVERY = 100
+
+Key = str | int
+State = dict[str, dict[Key, Any]]
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    "countries": CountryRecord,
+    "sources": SourceRecord,
+    "commitments": CommitmentRecord,
+    "mentions": MentionRecord,
+    "events": EventRecord,
+}
+
+
+def record_key(name: str, record: Any) -> Key:
+    """What identifies a record within its collection: a country's code, otherwise its id."""
+    return record.code if name == "countries" else record.id
+
+
+def _order(name: str) -> Callable[[Any], Any]:
+    """The order a collection has in a Dataset (the one `build_dataset` reads it in)."""
+    if name == "events":
+        return lambda event: (event.date, event.id)
+    return lambda record: record_key(name, record)
+
+
+def ordered(name: str, records: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(sorted(records, key=_order(name)))
+
+
+def is_checkpoint(*, number: int, previous: int | None) -> bool:
+    return previous is None or number % CHECKPOINT_EVERY == 0
+
+
+def state_of(dataset: Dataset) -> State:
+    """The dataset's collections as mutable maps keyed by record."""
+    return {name: {record_key(name, record): record for record in getattr(dataset, name)}
+            for name in RECORD_TYPES}
+
+
+def delta_json(*, before: Dataset, after: Dataset) -> str:
+    """What changed from `before` to `after`, as compact JSON (only the touched collections)."""
+    old, new = state_of(before), state_of(after)
+    delta: dict[str, dict[str, list[Any]]] = {}
+    for name in RECORD_TYPES:
+        put = [record.model_dump(mode="json") for key, record in new[name].items()
+               if not _same(old[name].get(key), record)]
+        drop = [key for key in old[name] if key not in new[name]]
+        if put or drop:
+            delta[name] = {"put": put, "drop": drop}
+    return json.dumps(delta, separators=(",", ":"), ensure_ascii=False)
+
+
+def _same(old: Any, new: Any) -> bool:
+    return old is new or old == new
+
+
+def apply_delta(*, state: State, delta: str) -> None:
+    """Replay one revision's delta onto `state` in place."""
+    for name, change in json.loads(delta).items():
+        records = state[name]
+        for key in change["drop"]:
+            records.pop(key, None)
+        for raw in change["put"]:
+            record = RECORD_TYPES[name].model_validate(raw)
+            records[record_key(name, record)] = record
+
+
+def dataset_from_state(*, state: State, revision: int, published_at: datetime) -> Dataset:
+    collections = {name: ordered(name, records.values()) for name, records in state.items()}
+    return Dataset(revision=revision, published_at=published_at, **collections)
+
+
+def dataset_from_snapshot(*, snapshot: str, revision: int, published_at: datetime) -> Dataset:
+    return Dataset(revision=revision, published_at=published_at, **json.loads(snapshot))
+
+
+def dataset_weight(dataset: Dataset) -> int:
+    """A size measure for caching: records plus citations."""
+    citations = sum(len(commitment.citations) for commitment in dataset.commitments)
+    return (len(dataset.countries) + len(dataset.sources) + len(dataset.commitments)
+            + len(dataset.mentions) + len(dataset.events) + citations)
