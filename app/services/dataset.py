@@ -33,6 +33,7 @@ from app.services.records import (
     SignatoryRecord,
     SourceRecord,
 )
+from app.services.search import refresh_search_index
 
 CITATION_FIELDS = {"id", "source_id", "quote", "speaker", "attribution"}
 
@@ -135,6 +136,7 @@ def publish_revision(
     number = revision.id or 0  # assigned by the flush above
     dataset = build_dataset(session=session, revision=number, published_at=revision.created_at)
     revision.snapshot = dataset.model_dump_json(exclude={"revision", "published_at"})
+    refresh_search_index(session=session, dataset=dataset)
     for event in events:
         event.revision_id = number
         event.at = revision.created_at
