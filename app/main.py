@@ -14,6 +14,7 @@ from app.routes import (
     admin_sources,
     api,
     cards,
+    compare,
     data,
     docs,
     embed,
@@ -41,6 +42,7 @@ def create_app() -> FastAPI:
     web.install(app, get_settings())
     app.include_router(api.router)
     app.include_router(search.router)
+    app.include_router(compare.router)
     app.include_router(docs.router)
     app.include_router(pages.router)
     app.include_router(data.router)

@@ -10,12 +10,13 @@ from sqlmodel import Session
 
 from app.db import get_engine
 from app.routes.deps import DatasetDep
-from app.services.search import KIND_LABELS, QueryError, SearchResults, search
+from app.services.search import KIND_LABELS, MAX_QUERY, QueryError, SearchResults, search
 from app.templating import page_response
 
 router = APIRouter()
 
-SearchQuery = Annotated[str, Query(max_length=1000, description="Words to look for")]
+SearchQuery = Annotated[str, Query(min_length=1, max_length=MAX_QUERY,
+                                   description="Words to look for (every word must match)")]
 
 
 class HitBody(BaseModel):
@@ -53,13 +54,13 @@ def _search_json(q: str) -> Response:
 
 
 @router.get("/api/search", response_model=SearchBody, tags=["api"])
-def api_search(q: SearchQuery = "") -> Response:
+def api_search(q: SearchQuery) -> Response:
     """Countries, quotes, speakers, sources and events matching every word of `q`, by kind."""
     return _search_json(q)
 
 
 @router.get("/search.json", include_in_schema=False)
-def search_json(q: SearchQuery = "") -> Response:
+def search_json(q: str = "") -> Response:
     return _search_json(q)
 
 
