@@ -14,11 +14,13 @@ from app.routes import (
     admin_sources,
     api,
     cards,
+    compare,
     data,
     docs,
     embed,
     health,
     pages,
+    search,
     trail,
 )
 from app.services.cards import install_prerender
@@ -39,6 +41,8 @@ def create_app() -> FastAPI:
     app.add_exception_handler(admin_auth.WriteRefused, admin_auth.write_refused)
     web.install(app, get_settings())
     app.include_router(api.router)
+    app.include_router(search.router)
+    app.include_router(compare.router)
     app.include_router(docs.router)
     app.include_router(pages.router)
     app.include_router(data.router)

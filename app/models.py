@@ -219,3 +219,19 @@ class AuditEvent(SQLModel, table=True):
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     reason: str | None = Field(default=None, max_length=2000)
+
+
+class SearchEntry(SQLModel, table=True):
+    """One searchable thing of the latest revision (country, quote, source, event), rewritten by
+    app/services/search.py inside each publish. The full-text index over `folded` (SQLite FTS5
+    table `search_fts`, PostgreSQL GIN index on a tsvector column `document`) is made by
+    migration 0007 with SQL of its own engine."""
+
+    __tablename__ = "search_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    url: str = Field(max_length=300)
+    title: str = Field(max_length=500)
+    detail: str = Field(sa_column=Column(Text, nullable=False))
+    folded: str = Field(sa_column=Column(Text, nullable=False))

@@ -8,11 +8,22 @@ from app.db import get_engine
 
 target_metadata = SQLModel.metadata
 
+# Full-text search objects made by migration 0007 in each engine's own SQL (FTS5's table and
+# its shadow tables on SQLite; the tsvector column and its GIN index on PostgreSQL).
+FULL_TEXT_OBJECTS = {"search_fts", "document", "ix_search_entry_document"}
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object) -> bool:
+    return not (reflected and name is not None
+                and (name in FULL_TEXT_OBJECTS or name.startswith("search_fts_")))
+
 
 def run_migrations_offline() -> None:
     context.configure(
         url=str(get_engine().url),
         target_metadata=target_metadata,
+        include_object=include_object,
         literal_binds=True,
         render_as_batch=True,
     )
@@ -32,6 +43,7 @@ def run_migrations_online() -> None:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
+            include_object=include_object,
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():

@@ -107,7 +107,7 @@ def test_filtered_url_works_without_javascript(browser: Browser, base_url: str) 
     page = context.new_page()
     page.goto("/")
     page.select_option("#stance", "opposed")
-    page.click("button[type=submit]")
+    page.click("#filters button[type=submit]")
     expect(page.locator("table.countries tbody tr")).to_have_count(2)
     assert "stance=opposed" in page.url
     context.close()

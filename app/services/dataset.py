@@ -46,6 +46,7 @@ from app.services.revstore import (
     is_checkpoint,
     state_of,
 )
+from app.services.search import refresh_search_index
 
 CITATION_FIELDS = ("id", "source_id", "quote", "speaker", "attribution")
 COMMITMENT_FIELDS = ("id", "country_code", "kind", "date", "date_precision", "date_basis",
@@ -203,6 +204,7 @@ def publish_revision(
     number = revision.id or 0  # assigned by the flush above
     dataset = build_dataset(session=session, revision=number, published_at=revision.created_at)
     _store_change(session=session, revision=revision, dataset=dataset, previous=previous)
+    refresh_search_index(session=session, dataset=dataset)
     for event in events:
         event.revision_id = number
         event.at = revision.created_at

@@ -164,6 +164,24 @@ class DashboardView(BaseModel):
     map: MapData
     figure: dict[str, Any]
     dates: Dates
+    change_dates: list[date] = []
+
+
+def _stances_on(dataset: Dataset, day: date) -> dict[str, Stance]:
+    return {row.code: row.stance for row in list_countries(dataset=dataset, as_of=day)}
+
+
+def stance_change_dates(*, dataset: Dataset, until: date) -> list[date]:
+    """The dates (up to `until`) on which any country's stance changed: the time slider's stops."""
+    candidates = sorted({c.date for c in dataset.commitments
+                         if not c.is_retracted and c.date <= until})
+    changed, before = [], {country.code: Stance.undeclared for country in dataset.countries}
+    for day in candidates:
+        after = _stances_on(dataset, day)
+        if after != before:
+            changed.append(day)
+        before = after
+    return changed
 
 
 def _reviewed_on(dataset: Dataset) -> date | None:
@@ -242,6 +260,7 @@ def dashboard(
         revision=dataset.revision, as_of=as_of, stance=stance, query=query or None,
         countries=rows, total=len(dataset.countries), map=data, figure=figure(data=data),
         dates=page_dates(dataset=dataset, as_of=as_of, today=today),
+        change_dates=stance_change_dates(dataset=dataset, until=today),
     )
 
 

@@ -1,7 +1,7 @@
 """revisions store deltas with periodic checkpoints instead of a whole snapshot each
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-22 19:10:00
 
 `revision.snapshot` becomes nullable (a checkpoint holds it, a delta revision does not) and
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision: str = '0008'
-down_revision: str | None = '0005'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,77 @@
+"""Search across countries (names, aliases, ISO codes), quotes, speakers, sources and events:
+`/search?q=` (page), `/search.json` and `GET /api/search?q=` (JSON, 422 with a `detail`)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from app.db import get_engine
+from app.routes.deps import DatasetDep
+from app.services.search import KIND_LABELS, MAX_QUERY, QueryError, SearchResults, search
+from app.templating import page_response
+
+router = APIRouter()
+
+SearchQuery = Annotated[str, Query(min_length=1, max_length=MAX_QUERY,
+                                   description="Words to look for (every word must match)")]
+
+
+class HitBody(BaseModel):
+    title: str
+    url: str
+    detail: str
+
+
+class GroupBody(BaseModel):
+    kind: str
+    label: str
+    results: list[HitBody]
+
+
+class SearchBody(BaseModel):
+    q: str
+    total: int
+    groups: list[GroupBody]
+
+
+def _body(results: SearchResults) -> SearchBody:
+    groups = [GroupBody(kind=kind.value, label=KIND_LABELS[kind],
+                        results=[HitBody(title=h.title, url=h.url, detail=h.detail) for h in hits])
+              for kind, hits in results.groups.items() if hits]
+    return SearchBody(q=results.query, total=results.total, groups=groups)
+
+
+def _search_json(q: str) -> Response:
+    try:
+        with Session(get_engine()) as session:
+            results = search(session=session, query=q)
+    except QueryError as error:
+        return JSONResponse({"detail": str(error)}, 422)
+    return JSONResponse(_body(results).model_dump())
+
+
+@router.get("/api/search", response_model=SearchBody, tags=["api"])
+def api_search(q: SearchQuery) -> Response:
+    """Countries, quotes, speakers, sources and events matching every word of `q`, by kind."""
+    return _search_json(q)
+
+
+@router.get("/search.json", include_in_schema=False)
+def search_json(q: str = "") -> Response:
+    return _search_json(q)
+
+
+@router.get("/search", include_in_schema=False)
+def search_page(request: Request, dataset: DatasetDep, q: str = "") -> Response:
+    error, results = None, None
+    try:
+        with Session(get_engine()) as session:
+            results = search(session=session, query=q)
+    except QueryError as refused:
+        error = str(refused)
+    context = {"dataset": dataset, "search_query": q[:200], "error": error, "results": results,
+               "labels": KIND_LABELS}
+    return page_response(request, "search.html", context, status_code=422 if error and q else 200)
