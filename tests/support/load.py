@@ -33,6 +33,9 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
 READ_PATHS = ["/", "/changes.json", "/revisions.json", "/countries/fr/history.json",
               "/api/countries", "/api/sources", "/countries/fr"]
 CLIENT_TIMEOUT = 30.0
+# A client must drop an idle connection before the server does (uvicorn: after 5 s), or a
+# request sent as the server closes it fails with a ReadError that says nothing of the server.
+KEEPALIVE_EXPIRY = 2.0
 
 
 @dataclass
@@ -139,7 +142,8 @@ async def read_load(url: str, *, readers: int, seconds: float,
     """`readers` clients, each on its own connection, reading the hot pages for `seconds`."""
     figures = Figures()
     deadline = time.monotonic() + seconds
-    limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers)
+    limits = httpx.Limits(max_connections=readers, max_keepalive_connections=readers,
+                          keepalive_expiry=KEEPALIVE_EXPIRY)
     async with httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits) as client:
         await asyncio.gather(*(_read(client, figures, deadline, n) for n in range(readers)))
     return figures
@@ -195,7 +199,8 @@ async def _save_source(client: httpx.AsyncClient, token: str, log: WriteLog, tit
 
 async def _writer(url: str, username: str, password: str, saves: int, log: WriteLog,
                   start: asyncio.Event, ready: asyncio.Queue[str]) -> None:
-    async with httpx.AsyncClient(base_url=url, timeout=CLIENT_TIMEOUT) as client:
+    limits = httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY)
+    async with httpx.AsyncClient(base_url=url, timeout=CLIENT_TIMEOUT, limits=limits) as client:
         token = await _log_in(client, username, password)
         await ready.put(username)
         for number in range(saves):
@@ -231,7 +236,8 @@ class Published:
 
 async def published(url: str, *, since_revision: int) -> Published:
     """The sources' titles in the latest revision, and every revision that dropped one."""
-    async with httpx.AsyncClient(base_url=url, timeout=CLIENT_TIMEOUT) as client:
+    limits = httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY)
+    async with httpx.AsyncClient(base_url=url, timeout=CLIENT_TIMEOUT, limits=limits) as client:
         revisions = (await client.get("/revisions.json")).json()
         numbers = sorted(r["number"] for r in revisions["revisions"]
                          if r["number"] >= since_revision)
