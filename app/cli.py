@@ -16,8 +16,9 @@ from app.db import get_engine
 from app.services.auth import MIN_PASSWORD_LENGTH, AccountError, create_user
 from app.services.backup import BackupError, backup_database, restore_database
 from app.services.cards import install_prerender, wait_for_prerender
-from app.services.dataset import latest_revision_id
+from app.services.dataset import dataset_at, latest_revision_id
 from app.services.hooks import notify_published
+from app.services.search import fill_empty_search_index
 from app.services.seed import load_seed
 from app.web.logs import logging_config
 
@@ -37,6 +38,10 @@ def seed(_args: argparse.Namespace) -> int:
     with Session(get_engine()) as session:
         loaded = load_seed(session=session, seed_dir=settings.seed_dir)
         revision = latest_revision_id(session=session)
+        dataset = None if loaded else dataset_at(session=session)
+        if dataset is not None and fill_empty_search_index(session=session, dataset=dataset):
+            session.commit()
+            print("search index built from revision", dataset.revision)
     print("seed dataset loaded as revision 1" if loaded else "dataset already published: unchanged")
     if loaded and revision is not None:
         install_prerender()

@@ -29,8 +29,6 @@ def test_keyboard_moves_the_slider_over_change_dates(guarded_page: Page, base_ur
     guarded_page.set_viewport_size({"width": width, "height": 900})
     guarded_page.goto("/")
     wait_for_map(guarded_page)
-    if width < 600:
-        guarded_page.get_by_role("button", name="Filter").click()
     slider = guarded_page.get_by_role("slider", name="Dates on which a stance changed")
     drawn = guarded_page.locator("#map").get_attribute("data-drawn-revision")
     sent = results_requests(guarded_page)

@@ -4,7 +4,7 @@ with every published revision."""
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.db import get_engine
 from app.models import Country
@@ -108,3 +108,20 @@ def test_search_page_groups_results_and_explains_refusals(client: TestClient) ->
     assert 'value="' + "x" * 200 in refused.text
     empty = client.get("/search")
     assert empty.status_code == 200 and "Type a word" in empty.text
+
+
+def test_seed_command_fills_an_index_left_empty_by_the_migration(db: Session) -> None:
+    """A database published before 0007 has no entries: `python -m app seed` builds them."""
+    import argparse
+
+    from app.cli import seed
+    from app.models import SearchEntry
+
+    db.execute(text("DELETE FROM search_entry"))
+    if get_engine().dialect.name == "sqlite":
+        db.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+    db.commit()
+    assert country_titles(db, "france") == []
+    assert seed(argparse.Namespace()) == 0
+    assert country_titles(db, "france") == ["France"]
+    assert db.exec(select(SearchEntry)).first() is not None

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import delete, text
+from sqlalchemy import delete, select, text
 from sqlmodel import Session
 
 from app.models import SearchEntry
@@ -140,6 +140,15 @@ def refresh_search_index(*, session: Session, dataset: Dataset) -> None:
     session.flush()
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+
+
+def fill_empty_search_index(*, session: Session, dataset: Dataset) -> bool:
+    """A database migrated to 0007 with a dataset already published has no entries until its
+    next publish: `python -m app seed` builds them from the latest revision. Caller commits."""
+    if session.execute(select(SearchEntry).limit(1)).first() is not None:
+        return False
+    refresh_search_index(session=session, dataset=dataset)
+    return True
 
 
 # --- looking up ----------------------------------------------------------------------------

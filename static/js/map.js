@@ -23,7 +23,6 @@
   // Touch screens have no hover: the first tap on a country shows its tooltip with a link, a
   // second tap on the same country opens its page.
   const touch = window.matchMedia("(hover: none)");
-  const narrow = window.matchMedia("(max-width: 40rem)");
 
   function tapCard(element) {
     let card = element.parentElement.querySelector(".map-tap-card");
@@ -92,15 +91,11 @@
     showTapCard(element, point);
   }
 
-  function layoutFor(element, layout) {
-    // On a phone the map is as tall as it is wide (CSS aspect-ratio), not a fixed 520 px.
-    return narrow.matches ? {...layout, height: Math.round(element.clientWidth) || layout.height} : layout;
-  }
 
   function draw(element) {
     const figure = figureFor(element);
     if (!figure || !window.Plotly) return;
-    window.Plotly.react(element, figure.data, layoutFor(element, figure.layout), config(element)).then(() => {
+    window.Plotly.react(element, figure.data, figure.layout, config(element)).then(() => {
       if (!element.dataset.clickable && element.dataset.static !== "true") {
         element.on("plotly_click", openCountry);
         if (touch.matches) element.addEventListener("click", onTap, true);

@@ -17,7 +17,7 @@
 
   function setUp(box) {
     const dates = JSON.parse(box.dataset.dates);
-    const form = box.closest("form");
+    const form = document.getElementById("filters");
     const range = box.querySelector("input[type=range]");
     const output = box.querySelector("output");
     const play = box.querySelector(".timeline-play");
