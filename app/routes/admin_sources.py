@@ -4,8 +4,18 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.db import SessionDep
-from app.routes.admin import FormSpec, attempt_save, form_spec, then
 from app.routes.admin_auth import CuratorPage, CuratorWrite, FormDep, admin_response
+from app.routes.admin_common import (
+    FormSpec,
+    Latest,
+    conflict_page,
+    form_spec,
+    latest_dataset,
+    merged,
+    saved,
+    submitted_version,
+    with_clashes,
+)
 from app.routes.deps import IdPath, today
 from app.services import editing
 from app.services.validation import validate_source
@@ -31,29 +41,29 @@ def new_source_form(request: Request, curator: CuratorPage) -> Response:
 @router.get("/{source_id}", response_class=HTMLResponse)
 def source_admin(request: Request, session: SessionDep, curator: CuratorPage,
                  source_id: IdPath) -> Response:
+    latest = _latest(session, source_id)
+    values = {**latest.values, "version": str(latest.version)}
+    return _source_page(request, curator, form_spec("source", _action(source_id), values,
+                                                    base=latest.values, source_id=source_id))
+
+
+def _latest(session: SessionDep, source_id: int) -> Latest:
     values = editing.source_values(session=session, source_id=source_id)
     if values is None:
         raise HTTPException(404, detail=f"No source {source_id}.")
-    return _source_page(request, curator, form_spec("source", _action(source_id), values,
-                                                    source_id=source_id))
-
-
-def _save(request: Request, session: SessionDep, curator: CuratorWrite, form: dict[str, str],
-          source_id: int | None) -> Response:
-    spec = form_spec("source", _action(source_id), form, is_new=source_id is None,
-                     source_id=source_id)
-    return attempt_save(
-        request, curator, spec,
-        lambda failed, status: _source_page(request, curator, failed, status),
-        lambda: then(editing.save_source(session=session, user=curator.user,
-                                         source_id=source_id, values=form, today=today()),
-                     "/admin"))
+    return Latest.of(values, version=int(values["version"]))
 
 
 @router.post("", response_class=HTMLResponse)
 def add_source(request: Request, session: SessionDep, curator: CuratorWrite,
                form: FormDep) -> Response:
-    return _save(request, session, curator, form, None)
+    spec = form_spec("source", _action(None), form, is_new=True)
+    try:
+        revision = editing.save_source(session=session, user=curator.user, source_id=None,
+                                       values=form, today=today())
+    except editing.ValidationFailed as failed:
+        return _source_page(request, curator, {**spec, "errors": failed.errors}, 422)
+    return saved("/admin", revision)
 
 
 @router.post("/validate", response_class=HTMLResponse)
@@ -66,7 +76,25 @@ def validate_new_source(request: Request, curator: CuratorWrite, form: FormDep) 
 @router.post("/{source_id}", response_class=HTMLResponse)
 def edit_source(request: Request, session: SessionDep, curator: CuratorWrite, source_id: IdPath,
                 form: FormDep) -> Response:
-    return _save(request, session, curator, form, source_id)
+    """An edit merged three ways with what others saved since the form was opened."""
+    latest = _latest(session, source_id)
+    merge = merged(form, latest)
+    spec = form_spec("source", _action(source_id), merge.values, base=latest.values,
+                     source_id=source_id)
+    if merge.clashes:
+        changes = editing.source_changes(session=session, source_id=source_id,
+                                         since=submitted_version(form))
+        return conflict_page(request, curator, with_clashes(spec, merge), changes=changes,
+                             dataset=latest_dataset(session))
+    try:
+        revision = editing.save_source(session=session, user=curator.user, source_id=source_id,
+                                       values=merge.values, today=today())
+    except editing.ValidationFailed as failed:
+        return _source_page(request, curator, {**spec, "errors": failed.errors}, 422)
+    except editing.VersionConflict as conflict:
+        return conflict_page(request, curator, spec, changes=conflict.changes,
+                             dataset=latest_dataset(session))
+    return saved(_action(source_id), revision)
 
 
 @router.post("/{source_id}/validate", response_class=HTMLResponse)
