@@ -30,7 +30,7 @@ from app.routes.admin_common import (
 )
 from app.routes.deps import IdPath, today
 from app.services import editing
-from app.services.audit import edit_trail
+from app.services.audit import country_events, edit_trail, last_saved
 from app.services.countries import get_country, list_countries
 from app.services.records import CommitmentRecord, Dataset
 from app.services.validation import FieldErrors
@@ -72,12 +72,13 @@ def _country_page(request: Request, session: SessionDep, curator: CuratorPage, c
     context = {
         "curator": curator, "dataset": dataset, "country": country,
         "sources": dataset.sources, "events": dataset.events,
+        "last_saved": last_saved(session=session, where=country_events(country.code)),
         "country_form": country_form or form_spec(
             "country", base, editing.country_values(country=record),
             base=latest_country(dataset, code).values),
         "commitment_form": commitment_form or form_spec(
             "commitment", f"{base}/commitments",
-            editing.new_commitment_values(version=record.version, today=today())),
+            editing.new_commitment_values(version=record.version)),
     }
     return admin_response(request, "admin/country.html", context, block=block,
                           status_code=status_code)

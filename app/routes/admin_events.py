@@ -24,6 +24,7 @@ from app.routes.admin_common import (
 )
 from app.routes.deps import today
 from app.services import editing
+from app.services.audit import event_events, last_saved
 from app.services.dataset import dataset_at
 from app.services.records import EventRecord
 
@@ -76,6 +77,8 @@ def _page(request: Request, session: SessionDep, curator: CuratorPage, event_id:
                                 base=_latest(event).values),
                  **_part_forms(event)}
     context = {"curator": curator, "event": event, "dataset": dataset,
+               "last_saved": last_saved(session=session, where=event_events(event_id))
+               if event_id is not None else None,
                "sources": dataset.sources if dataset else (),
                "countries": dataset.countries if dataset else (),
                "specs": {**specs, **(filled or {})}}

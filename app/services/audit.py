@@ -194,6 +194,13 @@ def edit_trail(
     return [entry(event) for event in session.exec(query)]
 
 
+def last_saved(*, session: Session, where: ColumnElement[bool]) -> TrailEntry | None:
+    """The newest saved change of one record (when, and by which role), None if never."""
+    query = select(AuditEvent).where(where).order_by(col(AuditEvent.id).desc()).limit(1)
+    event = session.exec(query).first()
+    return entry(event) if event is not None else None
+
+
 def _latest_revisions(session: Session, where: ColumnElement[bool], count: int) -> list[int]:
     query = (select(AuditEvent.revision_id).where(where).distinct()
              .order_by(col(AuditEvent.revision_id).desc()).limit(count))

@@ -572,8 +572,9 @@ def _form_text(value: object) -> str:
     return str(value)
 
 
-def new_commitment_values(*, version: int, today: date) -> dict[str, str]:
-    return {"version": str(version), "date": today.isoformat(), "date_precision": "day",
+def new_commitment_values(*, version: int) -> dict[str, str]:
+    """The add-commitment form: the date starts empty (never today by default)."""
+    return {"version": str(version), "date": "", "date_precision": "day",
             "source_id": "", "firmness": "firm", "attribution": ""}
 
 
