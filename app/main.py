@@ -12,6 +12,7 @@ from app.routes import (
     admin_citations,
     admin_events,
     admin_sources,
+    admin_suggestions,
     api,
     cards,
     data,
@@ -19,6 +20,7 @@ from app.routes import (
     embed,
     health,
     pages,
+    suggest,
     trail,
 )
 from app.services.cards import install_prerender
@@ -40,6 +42,7 @@ def create_app() -> FastAPI:
     web.install(app, get_settings())
     app.include_router(api.router)
     app.include_router(docs.router)
+    app.include_router(suggest.router)
     app.include_router(pages.router)
     app.include_router(data.router)
     app.include_router(cards.router)
@@ -52,6 +55,7 @@ def create_app() -> FastAPI:
     app.include_router(admin_sources.router)
     app.include_router(admin_events.router)
     app.include_router(admin_citations.router)
+    app.include_router(admin_suggestions.router)
     errors.install_openapi(app)
     return app
 

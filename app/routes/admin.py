@@ -21,6 +21,7 @@ from app.routes.admin_common import (
     attempt_save,
     conflict_page,
     form_spec,
+    from_suggestion,
     latest_dataset,
     merged,
     saved,
@@ -78,7 +79,8 @@ def _country_page(request: Request, session: SessionDep, curator: CuratorPage, c
             base=latest_country(dataset, code).values),
         "commitment_form": commitment_form or form_spec(
             "commitment", f"{base}/commitments",
-            editing.new_commitment_values(version=record.version)),
+            {**editing.new_commitment_values(version=record.version),
+             **from_suggestion(request, session, new=True)}),
     }
     return admin_response(request, "admin/country.html", context, block=block,
                           status_code=status_code)
@@ -214,13 +216,14 @@ def new_citation_form(commitment_id: int, values: dict[str, str],
                      errors)
 
 
-def _commitment_forms(record: CommitmentRecord, version: int) -> dict[str, FormSpec]:
+def _commitment_forms(record: CommitmentRecord, version: int,
+                      suggested: dict[str, str]) -> dict[str, FormSpec]:
     """Every form of a commitment's page, by name, as they are before the curator types."""
     base = f"/admin/commitments/{record.id}"
     current = {"version": str(version)}
     correction = editing.commitment_values(commitment=record, version=version)
     specs = {
-        "correction": form_spec("correction", base, correction,
+        "correction": form_spec("correction", base, {**correction, **suggested},
                                 base=Latest.of(correction, version=version).values),
         "retract": form_spec("retract", f"{base}/retract", current),
         "add_citation": new_citation_form(record.id, {**current, "source_id": ""}),
@@ -246,7 +249,9 @@ def commitment_page(request: Request, session: SessionDep, curator: CuratorPage,
     context = {
         "curator": curator, "dataset": dataset, "commitment": record, "country": country,
         "sources": dataset.sources, "events": dataset.events,
-        "specs": {**_commitment_forms(record, country.version), **(filled or {})},
+        "specs": {**_commitment_forms(record, country.version,
+                                      from_suggestion(request, session, new=False)),
+                  **(filled or {})},
     }
     return admin_response(request, "admin/commitment.html", context, block=block,
                           status_code=status_code)

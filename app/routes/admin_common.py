@@ -9,8 +9,9 @@ from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.db import SessionDep
+from app.models import SuggestionStatus
 from app.routes.admin_auth import Curator, admin_response
-from app.services import editing
+from app.services import editing, suggestions
 from app.services.audit import TrailEntry
 from app.services.dataset import dataset_at
 from app.services.merging import Merge, base_field, reconcile
@@ -115,3 +116,24 @@ def attempt_save(request: Request, curator: Curator, spec: FormSpec,
                              changes=conflict.changes, dataset=dataset)
     except editing.RecordNotFound as missing:
         raise HTTPException(404, detail=str(missing)) from missing
+
+
+def from_suggestion(request: Request, session: SessionDep, *, new: bool) -> dict[str, str]:
+    """Form values prefilled from the open suggestion named by `?suggestion=N` (accepting it):
+    a new commitment gets its source address and quote, a correction a reason naming it."""
+    raw = request.query_params.get("suggestion", "")
+    if not raw.isdigit() or len(raw) > 9:
+        return {}
+    try:
+        suggestion = suggestions.get_suggestion(session=session, suggestion_id=int(raw))
+    except suggestions.SuggestionNotFound:
+        return {}
+    if suggestion.status != SuggestionStatus.open.value:
+        return {}
+    values = {"suggestion_id": str(suggestion.id),
+              "reason": f"Suggested by a reader (suggestion {suggestion.id}): "}
+    if new and suggestion.source_url:
+        values.update(source_id="new", new_source_url=suggestion.source_url)
+    if new and suggestion.quote:
+        values["quote"] = suggestion.quote
+    return values

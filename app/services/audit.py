@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "signatory.remove": "removed a signatory",
     "country.review": "reviewed the position of",
     "dataset.review": "reviewed every country's position",
+    "suggestion.accept": "accepted a reader's suggested correction",
+    "suggestion.decline": "declined a reader's suggested correction",
 }
 ROLE_LABELS = {"system": "System", "curator": "Curator", "admin": "Administrator"}
 _NOT_COMPARED = {"id", "created_at", "updated_at", "version"}

@@ -25,11 +25,12 @@ from app.models import (
     FactCitation,
     Signatory,
     Source,
+    SuggestionStatus,
     User,
     utcnow,
 )
 from app.numbers import parse_id, parse_whole
-from app.services import hooks
+from app.services import hooks, suggestions
 from app.services.audit import (
     TrailEntry,
     changes_since,
@@ -338,6 +339,7 @@ def add_commitment(*, session: Session, user: User, code: str, values: Values,
     session.flush()
     events.append(_event(user, "commitment.add", "commitment", commitment.id, country_code=code,
                          before=None, after=commitment_snapshot(session, commitment)))
+    events.extend(accepted_suggestion(session=session, user=user, values=values))
     return _publish(session, user, f"{name}: {commitment.kind} commitment of "
                     f"{commitment.date} recorded", events)
 
@@ -382,7 +384,9 @@ def correct_commitment(*, session: Session, user: User, commitment_id: int, valu
         row.correction_reason = text(values, "reason")
 
     return _change_commitment(session, user, commitment, values, "commitment.correct", apply,
-                              what=f"commitment {commitment_id} corrected")
+                              what=f"commitment {commitment_id} corrected",
+                              earlier=accepted_suggestion(session=session, user=user,
+                                                          values=values))
 
 
 def retract_commitment(*, session: Session, user: User, commitment_id: int,
@@ -530,6 +534,37 @@ def edit_country(*, session: Session, user: User, code: str, values: Values) -> 
     event = _event(user, "country.edit", "country", code, country_code=code, before=before,
                    after=country_snapshot(country))
     return _publish(session, user, f"Country edited: {country.name}", [event])
+
+
+# ---- readers' suggestions ----------------------------------------------------------------
+
+
+def accepted_suggestion(*, session: Session, user: User, values: Values) -> list[AuditEvent]:
+    """The suggestion a save came from (hidden field `suggestion_id`), marked accepted in the
+    same revision; none when the form did not come from one."""
+    suggestion_id = parse_id(text(values, "suggestion_id"))
+    if suggestion_id is None:
+        return []
+    try:
+        return [suggestions.decision_event(session=session, user=user,
+                                           suggestion_id=suggestion_id,
+                                           status=SuggestionStatus.accepted, reason=None)]
+    except suggestions.SuggestionNotFound as missing:
+        raise ValidationFailed({"suggestion_id": str(missing)}) from missing
+
+
+def decline_suggestion(*, session: Session, user: User, suggestion_id: int,
+                       values: Values) -> int:
+    """Decline a reader's suggestion with a reason (audited; the reader's words stay private)."""
+    _checked(validate_reason(values, required=True))
+    try:
+        event = suggestions.decision_event(session=session, user=user,
+                                           suggestion_id=suggestion_id,
+                                           status=SuggestionStatus.declined,
+                                           reason=text(values, "reason"))
+    except suggestions.SuggestionNotFound as missing:
+        raise RecordNotFound(str(missing)) from missing
+    return _publish(session, user, f"Reader's suggestion {suggestion_id} declined", [event])
 
 
 # ---- positions reviewed -------------------------------------------------------------------
