@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.services.auth import create_user
 from tests.support.admin import PASSWORD
-from tests.support.browser import HTTP_ERROR_LINE
+from tests.support.browser import HTTP_ERROR_LINE, log_in_as
 from tests.support.dashboard import serious_axe_violations
 
 pytestmark = pytest.mark.browser
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.browser
 def api(base_url: str, path: str) -> Any:
     with urllib.request.urlopen(base_url + path, timeout=10) as answer:  # noqa: S310
         return json.load(answer)
-
-
-def log_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/admin/login?next=%2Fadmin")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.press("#password", "Enter")
-    expect(page).to_have_url(base_url + "/admin")
 
 
 @pytest.fixture
@@ -69,8 +61,8 @@ def test_two_curators_never_lose_a_saved_value(
     carol, dave = guarded_page, other_page
     commitment_id = api(base_url, "/api/countries/fr")["commitments"][0]["id"]
     url = f"{base_url}/admin/commitments/{commitment_id}"
-    log_in(carol, base_url, "carol")
-    log_in(dave, base_url, "dave")
+    log_in_as(carol, base_url, "carol", PASSWORD)
+    log_in_as(dave, base_url, "dave", PASSWORD)
     carol.goto(url)
     dave.goto(url)
 

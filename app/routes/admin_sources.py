@@ -1,5 +1,7 @@
 """Curators' source pages: add a source, edit one (with its stored text, used to check quotes)."""
 
+import re
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -18,6 +20,8 @@ from app.routes.admin_common import (
 )
 from app.routes.deps import IdPath, today
 from app.services import editing
+from app.services.annotate import annotated, speaker_names, suggest_citation
+from app.services.records import Dataset
 from app.services.validation import validate_source
 
 router = APIRouter(prefix="/admin/sources", include_in_schema=False)
@@ -103,3 +107,105 @@ def validate_source_edit(request: Request, curator: CuratorWrite, source_id: IdP
     spec = form_spec("source", _action(source_id), form, validate_source(form, today=today()),
                      source_id=source_id)
     return _source_page(request, curator, spec, block="source_form")
+
+
+# ---- annotate: from the article's text to cited commitments -------------------------------
+
+
+def _annotation(session: SessionDep, source_id: int) -> tuple[str, Dataset]:
+    values = editing.source_values(session=session, source_id=source_id)
+    if values is None:
+        raise HTTPException(404, detail=f"No source {source_id}.")
+    return values.get("text", ""), latest_dataset(session)
+
+
+def _names(dataset: Dataset) -> tuple[dict[str, str], dict[str, str]]:
+    """Country names to codes, and known speakers' names to full names."""
+    speakers = {c.speaker for commitment in dataset.commitments for c in commitment.citations
+                if c.speaker}
+    return {c.name: c.code for c in dataset.countries}, speaker_names(sorted(speakers))
+
+
+def _annotate_page(request: Request, session: SessionDep, curator: CuratorPage, source_id: int,
+                   *, spec: FormSpec | None, status_code: int = 200,
+                   block: str | None = None) -> Response:
+    text, dataset = _annotation(session, source_id)
+    countries, speakers = _names(dataset)
+    cited = [c.quote for commitment in dataset.commitments for c in commitment.citations
+             if c.source_id == source_id]
+    pieces = annotated(text, countries=countries, speakers=speakers, cited=cited)
+    context = {"curator": curator, "source": dataset.source(source_id), "source_id": source_id,
+               "pieces": pieces, "form": spec, "dataset": dataset, "events": dataset.events,
+               "countries": dataset.countries}
+    return admin_response(request, "admin/annotate.html", context, status_code=status_code,
+                          block=block)
+
+
+def _annotate_spec(source_id: int, values: dict[str, str],
+                   errors: dict[str, str] | None = None) -> FormSpec:
+    return form_spec("annotate", f"{_action(source_id)}/annotate", values, errors)
+
+
+@router.get("/{source_id}/annotate", response_class=HTMLResponse)
+def annotate(request: Request, session: SessionDep, curator: CuratorPage, source_id: IdPath,
+             start: int | None = None, end: int | None = None,
+             span: str | None = None) -> Response:
+    """The article sentence by sentence; `start`/`end` (a selected span) or `span`
+    ("start-end", a whole sentence) prefill a citation."""
+    if span and re.fullmatch(r"\d{1,9}-\d{1,9}", span):
+        start, end = (int(part) for part in span.split("-"))
+    text, dataset = _annotation(session, source_id)
+    countries, speakers = _names(dataset)
+    chosen = (suggest_citation(text, start=start, end=end, countries=countries,
+                               speakers=speakers)
+              if start is not None and end is not None else None)
+    spec = _annotate_spec(source_id, {
+        "start": str(chosen.start), "end": str(chosen.end), "quote": chosen.quote,
+        "attribution": chosen.attribution.value, "speaker": chosen.speaker,
+        "country": chosen.country_code, "date": "", "date_precision": "day",
+        "firmness": "firm"}) if chosen else None
+    return _annotate_page(request, session, curator, source_id, spec=spec)
+
+
+def _annotated_values(text: str, form: dict[str, str], source_id: int,
+                      dataset: Dataset) -> dict[str, str]:
+    """The quote is cut from the stored text by its offsets: exact by construction."""
+    start, end = form.get("start", ""), form.get("end", "")
+    quote = text[int(start):int(end)] if start.isdigit() and end.isdigit() else ""
+    country = dataset.country(form.get("country", "").upper())
+    return {**form, "quote": quote, "source_id": str(source_id),
+            "version": str(country.version if country else 0)}
+
+
+@router.post("/{source_id}/annotate", response_class=HTMLResponse)
+def cite_from_article(request: Request, session: SessionDep, curator: CuratorWrite,
+                      source_id: IdPath, form: FormDep) -> Response:
+    """Record a commitment cited by the selected span (an addition: nothing is overwritten)."""
+    text, dataset = _annotation(session, source_id)
+    values = _annotated_values(text, form, source_id, dataset)
+    spec = _annotate_spec(source_id, values)
+    code = values.get("country", "")
+    if dataset.country(code.upper()) is None:
+        return _annotate_page(request, session, curator, source_id, status_code=422,
+                              spec={**spec, "errors": {"country": "Choose the country."}})
+    try:
+        revision = editing.add_commitment(session=session, user=curator.user, code=code,
+                                          values=values, today=today())
+    except editing.ValidationFailed as failed:
+        return _annotate_page(request, session, curator, source_id, status_code=422,
+                              spec={**spec, "errors": failed.errors})
+    except editing.VersionConflict:
+        return _annotate_page(request, session, curator, source_id, status_code=409,
+                              spec={**spec, "errors": {"country": "Saved by someone else at "
+                                                       "the same moment: save again."}})
+    return saved(f"{_action(source_id)}/annotate", revision)
+
+
+@router.post("/{source_id}/annotate/validate", response_class=HTMLResponse)
+def validate_annotation(request: Request, session: SessionDep, curator: CuratorWrite,
+                        source_id: IdPath, form: FormDep) -> Response:
+    text, dataset = _annotation(session, source_id)
+    values = _annotated_values(text, form, source_id, dataset)
+    errors = editing.commitment_errors(session=session, values=values, today=today())
+    return _annotate_page(request, session, curator, source_id,
+                          spec=_annotate_spec(source_id, values, errors), block="annotate_form")

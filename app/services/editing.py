@@ -292,7 +292,8 @@ def source_fields(values: Values, prefix: str = "") -> dict[str, Any]:
 
     return {"title": text(values, prefix + "title"), "outlet": optional("outlet"),
             "author": optional("author"), "url": optional("url"), "note": optional("note"),
-            "text": (values.get(prefix + "text") or "").strip() or None,
+            # one line ending, as a page shows it (browsers post text areas with CRLF)
+            "text": (values.get(prefix + "text") or "").replace("\r\n", "\n").strip() or None,
             "published": parse_date(text(values, prefix + "published"))}
 
 

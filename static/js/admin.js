@@ -27,3 +27,31 @@ document.addEventListener("change", function (event) {
     fields.hidden = select.value !== "new";
   }
 });
+
+// Annotate: the selected text's offsets in the article (its text is exactly the stored text)
+// open the citation form prefilled with that span.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("#cite-selection");
+  var article = document.getElementById("article");
+  var selection = window.getSelection();
+  if (!button || !article || !selection || selection.rangeCount === 0) {
+    return;
+  }
+  var range = selection.getRangeAt(0);
+  if (!article.contains(range.startContainer) || !article.contains(range.endContainer)) {
+    return;
+  }
+  // Offsets count from the sentence holding the point (its data-start is its place in the
+  // stored text), so nothing outside a sentence can shift them.
+  var offset = function (node, at) {
+    var element = node.nodeType === 1 ? node : node.parentElement;
+    var sentence = element && element.closest(".sentence");
+    var before = document.createRange();
+    before.setStart(sentence || article, 0);
+    before.setEnd(node, at);
+    return (sentence ? Number(sentence.dataset.start) : 0) + before.toString().length;
+  };
+  var start = offset(range.startContainer, range.startOffset);
+  var end = offset(range.endContainer, range.endOffset);
+  window.location.href = button.dataset.annotateUrl + "?start=" + start + "&end=" + end + "#cite";
+});
