@@ -88,3 +88,25 @@ def test_whole_sentence_choice_and_no_text(curator: Curator, db: Session) -> Non
     assert form_fields(page.text, "annotate-form")["country"] == "DK"
     assert "paste the article" in curator.client.get(f"/admin/sources/{empty.id}/annotate").text
     assert curator.client.get("/admin/sources/9999/annotate").status_code == 404
+
+
+def test_curators_search_the_stored_text(curator: Curator, db: Session) -> None:
+    source = Source(title="Test wire", text=ARTICLE)
+    db.add(source)
+    db.commit()
+    page = curator.client.get("/admin/sources", params={"q": "BOOTS on the ground"}).text
+    assert f'href="/admin/sources/{source.id}/annotate"' in page and "put boots" in page
+    assert "0 sources found" in curator.client.get("/admin/sources?q=zzzyyx").text
+
+
+def test_the_annotate_form_block_renders_alone(curator: Curator, db: Session) -> None:
+    source = Source(title="Test wire", text=ARTICLE)
+    db.add(source)
+    db.commit()
+    start, end = span(QUOTE)
+    response = curator.client.post(
+        f"/admin/sources/{source.id}/annotate/validate",
+        data={"start": str(start), "end": str(end), "country": "GB", "date": "2099-01-01"},
+        headers={"HX-Request": "true", "X-CSRF-Token": curator.csrf})
+    assert response.status_code == 200 and "<html" not in response.text
+    assert 'id="annotate-date-error"' in response.text and "future" in response.text

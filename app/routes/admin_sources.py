@@ -20,7 +20,7 @@ from app.routes.admin_common import (
 )
 from app.routes.deps import IdPath, today
 from app.services import editing
-from app.services.annotate import annotated, speaker_names, suggest_citation
+from app.services.annotate import annotated, speaker_names, suggest_citation, text_matches
 from app.services.records import Dataset
 from app.services.validation import validate_source
 
@@ -35,6 +35,16 @@ def _source_page(request: Request, curator: CuratorPage, spec: FormSpec,
 
 def _action(source_id: int | None) -> str:
     return "/admin/sources" + (f"/{source_id}" if source_id is not None else "")
+
+
+@router.get("", response_class=HTMLResponse)
+def search_sources(request: Request, session: SessionDep, curator: CuratorPage,
+                   q: str = "") -> Response:
+    """Curators search the stored text of the articles (and titles)."""
+    query = q[:200]
+    matches = text_matches(editing.source_texts(session=session), query)
+    return admin_response(request, "admin/sources.html",
+                          {"curator": curator, "q": query, "matches": matches})
 
 
 @router.get("/new", response_class=HTMLResponse)

@@ -175,3 +175,30 @@ def suggest_citation(text: str, *, start: int, end: int, countries: Mapping[str,
         attribution = Attribution.reported if speaker else Attribution.outlet
     return SuggestedCitation(start=start, end=end, quote=text[start:end],
                              attribution=attribution, speaker=speaker, country_code=country)
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    source_id: int
+    title: str
+    snippet: str
+
+
+def text_matches(sources: Iterable[tuple[int, str, str | None]], query: str,
+                 *, limit: int = 50) -> list[TextMatch]:
+    """Sources whose stored text (or title) holds `query`, case-insensitively, each with the
+    words around its first match (curators search the articles they pasted)."""
+    needle = query.strip().lower()
+    if not needle:
+        return []
+    found: list[TextMatch] = []
+    for source_id, title, text in sources:
+        body = text or ""
+        at = body.lower().find(needle)
+        if at < 0 and needle not in title.lower():
+            continue
+        snippet = body[max(0, at - 80):at + len(needle) + 80] if at >= 0 else ""
+        found.append(TextMatch(source_id, title, " ".join(snippet.split())))
+        if len(found) >= limit:
+            break
+    return found

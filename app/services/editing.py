@@ -646,6 +646,12 @@ def source_values(*, session: Session, source_id: int) -> dict[str, str] | None:
     return {name: _form_text(value) for name, value in fields.items()}
 
 
+def source_texts(*, session: Session) -> list[tuple[int, str, str | None]]:
+    """Every source's id, title and stored text (for curators' full-text search)."""
+    rows = session.exec(select(Source.id, Source.title, Source.text).order_by(col(Source.id)))
+    return [(source_id or 0, title, text) for source_id, title, text in rows]
+
+
 def commitment_country(*, session: Session, commitment_id: int) -> str:
     commitment = session.get(Commitment, commitment_id)
     if commitment is None:
