@@ -14,7 +14,6 @@ from sqlmodel import Session
 
 from app.db import SessionDep
 from app.routes.admin import (
-    FormSpec,
     citation_form,
     commitment_attempt,
     commitment_page,
@@ -24,6 +23,7 @@ from app.routes.admin import (
 )
 from app.routes.admin_auth import Curator, CuratorWrite, FormDep
 from app.routes.admin_common import (
+    FormSpec,
     conflict_page,
     latest_dataset,
     merged,
