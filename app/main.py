@@ -12,6 +12,7 @@ from app.routes import (
     admin_citations,
     admin_events,
     admin_sources,
+    admin_suggestions,
     api,
     cards,
     compare,
@@ -21,6 +22,7 @@ from app.routes import (
     health,
     pages,
     search,
+    suggest,
     trail,
 )
 from app.services.cards import install_prerender
@@ -44,6 +46,7 @@ def create_app() -> FastAPI:
     app.include_router(search.router)
     app.include_router(compare.router)
     app.include_router(docs.router)
+    app.include_router(suggest.router)
     app.include_router(pages.router)
     app.include_router(data.router)
     app.include_router(cards.router)
@@ -56,6 +59,7 @@ def create_app() -> FastAPI:
     app.include_router(admin_sources.router)
     app.include_router(admin_events.router)
     app.include_router(admin_citations.router)
+    app.include_router(admin_suggestions.router)
     errors.install_openapi(app)
     return app
 

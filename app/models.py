@@ -235,3 +235,27 @@ class SearchEntry(SQLModel, table=True):
     title: str = Field(max_length=500)
     detail: str = Field(sa_column=Column(Text, nullable=False))
     folded: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class SuggestionStatus(StrEnum):
+    open = "open"
+    accepted = "accepted"
+    declined = "declined"
+
+
+class Suggestion(SQLModel, table=True):
+    """A reader's suggested correction to a country's record: plain text, never published; a
+    curator accepts it (into a correction or a new commitment) or declines it with a reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    country_code: str = Field(foreign_key="country.code", index=True, max_length=2)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    what: str = Field(sa_column=Column(Text, nullable=False))
+    source_url: str | None = Field(default=None, max_length=500)
+    quote: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    contact: str | None = Field(default=None, max_length=200)
+    client: str = Field(index=True, max_length=64, description="Hashed client address")
+    status: str = Field(default=SuggestionStatus.open.value, index=True, max_length=10)
+    decided_at: datetime | None = None
+    decided_by: int | None = Field(default=None, foreign_key="user.id")
+    decision_reason: str | None = Field(default=None, max_length=1000)

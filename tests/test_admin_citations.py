@@ -55,7 +55,7 @@ def test_add_a_citation_of_an_existing_source(curator: Curator, db: Session) -> 
     response = post(curator, url(commitment), source_id=str(stored_source(db)),
                     quote="we will send  engineers", speaker="The minister")
     assert response.status_code == 303
-    assert response.headers["location"] == f"/admin/commitments/{commitment['id']}"
+    assert response.headers["location"].startswith(f"/admin/commitments/{commitment['id']}?saved=")
     citations = hungary(curator)["citations"]
     assert len(citations) == len(commitment["citations"]) + 1
     assert (citations[-1]["quote"], citations[-1]["speaker"]) == ("we will send  engineers",

@@ -60,7 +60,8 @@ def test_stale_country_and_source_edits_are_refused(curator: Curator) -> None:
     assert curator.client.post("/admin/countries/fr", data=edit,
                                follow_redirects=False).status_code == 303
     again = curator.client.post("/admin/countries/fr", data={**edit, "name": "Typed"})
-    assert again.status_code == 409 and 'value="Typed"' in again.text
+    assert again.status_code == 409 and "Typed</span>" in again.text  # shown beside theirs
+    assert 'name="choose.name" value="yours"' in again.text
     source = {"csrf_token": curator.csrf, "version": "1", "title": "T1"}
     assert curator.client.post("/admin/sources/1", data=source,
                                follow_redirects=False).status_code == 303

@@ -9,66 +9,38 @@ curator's input kept for resubmission. Each field is validated as the curator ty
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.db import SessionDep
 from app.routes.admin_auth import CuratorPage, CuratorWrite, FormDep, admin_response
+from app.routes.admin_common import (
+    FormSpec,
+    Latest,
+    attempt_save,
+    conflict_page,
+    form_spec,
+    from_suggestion,
+    latest_dataset,
+    merged,
+    saved,
+    submitted_version,
+    then,
+    with_clashes,
+)
 from app.routes.deps import IdPath, today
 from app.services import editing
-from app.services.audit import edit_trail
+from app.services.audit import country_events, edit_trail, last_saved
 from app.services.countries import get_country, list_countries
-from app.services.dataset import dataset_at
 from app.services.records import CommitmentRecord, Dataset
 from app.services.validation import FieldErrors
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
-FormSpec = dict[str, Any]
-
 
 def _dataset(session: SessionDep) -> Dataset:
-    dataset = dataset_at(session=session)
-    if dataset is None:
-        raise HTTPException(503, detail="No dataset has been published yet: run the seed command.")
-    return dataset
-
-
-def form_spec(name: str, action: str, values: dict[str, str], errors: FieldErrors | None = None,
-              **extra: Any) -> FormSpec:
-    return {"name": name, "action": action, "validate_url": f"{action}/validate",
-            "values": values, "errors": errors or {}, **extra}
-
-
-def then(_revision: int, target: str) -> str:
-    """Where to go once a save has published its revision."""
-    return target
-
-
-def _saved(target: str) -> Response:
-    return RedirectResponse(target, status_code=303)
-
-
-def attempt_save(request: Request, curator: CuratorPage, spec: FormSpec,
-             rerender: Callable[[FormSpec, int], Response],
-             save: Callable[[], str], dataset: Dataset | None = None) -> Response:
-    """Run a save; on invalid input re-render the page (422), on a stale version the conflict
-    page (409) with the curator's input, on success redirect (303) to the returned URL."""
-    try:
-        return _saved(save())
-    except editing.ValidationFailed as failed:
-        return rerender({**spec, "errors": failed.errors}, 422)
-    except editing.VersionConflict as conflict:
-        values = {**spec["values"], "version": str(conflict.current_version)}
-        context = {"curator": curator, "form": {**spec, "values": values},
-                   "changes": conflict.changes, "sources": dataset.sources if dataset else [],
-                   "events": dataset.events if dataset else [],
-                   "names": {c.code: c.name for c in dataset.countries} if dataset else {}}
-        return admin_response(request, "admin/conflict.html", context, status_code=409)
-    except editing.RecordNotFound as missing:
-        raise HTTPException(404, detail=str(missing)) from missing
+    return latest_dataset(session)
 
 
 # ---- overview -----------------------------------------------------------------------------
@@ -101,11 +73,14 @@ def _country_page(request: Request, session: SessionDep, curator: CuratorPage, c
     context = {
         "curator": curator, "dataset": dataset, "country": country,
         "sources": dataset.sources, "events": dataset.events,
+        "last_saved": last_saved(session=session, where=country_events(country.code)),
         "country_form": country_form or form_spec(
-            "country", base, editing.country_values(country=record)),
+            "country", base, editing.country_values(country=record),
+            base=latest_country(dataset, code).values),
         "commitment_form": commitment_form or form_spec(
             "commitment", f"{base}/commitments",
-            editing.new_commitment_values(version=record.version, today=today())),
+            {**editing.new_commitment_values(version=record.version),
+             **from_suggestion(request, session, new=True)}),
     }
     return admin_response(request, "admin/country.html", context, block=block,
                           status_code=status_code)
@@ -149,17 +124,36 @@ def country_admin(request: Request, session: SessionDep, curator: CuratorPage,
     return _country_page(request, session, curator, code)
 
 
+def latest_country(dataset: Dataset, code: str) -> Latest:
+    record = dataset.country(code)
+    if record is None:
+        raise HTTPException(404, detail=f"No country with code {code!r}.")
+    return Latest.of(editing.country_values(country=record), version=record.version,
+                     skip=("code",))
+
+
 @router.post("/countries/{code}", response_class=HTMLResponse)
 def edit_country(request: Request, session: SessionDep, curator: CuratorWrite, code: str,
                  form: FormDep) -> Response:
+    dataset = _dataset(session)
+    latest = latest_country(dataset, code)
+    merge = merged(form, latest)
     target = f"/admin/countries/{code.lower()}"
-    return attempt_save(
-        request, curator, form_spec("country", target, form),
-        lambda failed, status: _country_page(request, session, curator, code,
-                                             country_form=failed, status_code=status),
-        lambda: then(editing.edit_country(session=session, user=curator.user, code=code,
-                                           values=form), target),
-        dataset=_dataset(session))
+    spec = form_spec("country", target, merge.values, base=latest.values)
+    if merge.clashes:
+        changes = editing.country_changes(session=session, code=code.upper(),
+                                          since=submitted_version(form))
+        return conflict_page(request, curator, with_clashes(spec, merge), changes=changes,
+                             dataset=dataset)
+    try:
+        revision = editing.edit_country(session=session, user=curator.user, code=code,
+                                        values=merge.values)
+    except editing.ValidationFailed as failed:
+        return _country_page(request, session, curator, code, status_code=422,
+                             country_form={**spec, "errors": failed.errors})
+    except editing.VersionConflict as conflict:
+        return conflict_page(request, curator, spec, changes=conflict.changes, dataset=dataset)
+    return saved(target, revision)
 
 
 @router.post("/countries/{code}/validate", response_class=HTMLResponse)
@@ -202,10 +196,11 @@ def _citation_url(commitment_id: int, citation_id: int) -> str:
 
 
 def citation_form(commitment_id: int, citation_id: int, values: dict[str, str],
-                  errors: FieldErrors | None = None) -> FormSpec:
+                  errors: FieldErrors | None = None, *,
+                  base: dict[str, str] | None = None) -> FormSpec:
     """Correct one citation (forms are named after the citation: a page shows many)."""
     return form_spec(f"citation-{citation_id}", _citation_url(commitment_id, citation_id),
-                     values, errors, kind="citation_correction")
+                     values, errors, base=base, kind="citation_correction")
 
 
 def removal_form(commitment_id: int, citation_id: int, values: dict[str, str],
@@ -221,19 +216,22 @@ def new_citation_form(commitment_id: int, values: dict[str, str],
                      errors)
 
 
-def _commitment_forms(record: CommitmentRecord, version: int) -> dict[str, FormSpec]:
+def _commitment_forms(record: CommitmentRecord, version: int,
+                      suggested: dict[str, str]) -> dict[str, FormSpec]:
     """Every form of a commitment's page, by name, as they are before the curator types."""
     base = f"/admin/commitments/{record.id}"
     current = {"version": str(version)}
+    correction = editing.commitment_values(commitment=record, version=version)
     specs = {
-        "correction": form_spec("correction", base,
-                                editing.commitment_values(commitment=record, version=version)),
+        "correction": form_spec("correction", base, {**correction, **suggested},
+                                base=Latest.of(correction, version=version).values),
         "retract": form_spec("retract", f"{base}/retract", current),
         "add_citation": new_citation_form(record.id, {**current, "source_id": ""}),
     }
     for citation in record.citations:
         values = editing.citation_values(citation=citation, version=version)
-        specs[f"citation-{citation.id}"] = citation_form(record.id, citation.id, values)
+        specs[f"citation-{citation.id}"] = citation_form(
+            record.id, citation.id, values, base=Latest.of(values, version=version).values)
         specs[f"removal-{citation.id}"] = removal_form(record.id, citation.id, current)
     return specs
 
@@ -251,7 +249,9 @@ def commitment_page(request: Request, session: SessionDep, curator: CuratorPage,
     context = {
         "curator": curator, "dataset": dataset, "commitment": record, "country": country,
         "sources": dataset.sources, "events": dataset.events,
-        "specs": {**_commitment_forms(record, country.version), **(filled or {})},
+        "specs": {**_commitment_forms(record, country.version,
+                                      from_suggestion(request, session, new=False)),
+                  **(filled or {})},
     }
     return admin_response(request, "admin/commitment.html", context, block=block,
                           status_code=status_code)
@@ -263,16 +263,51 @@ def commitment_admin(request: Request, session: SessionDep, curator: CuratorPage
     return commitment_page(request, session, curator, commitment_id)
 
 
+def latest_citation(dataset: Dataset, commitment_id: int, citation_id: int) -> Latest:
+    record = next((c for c in dataset.commitments if c.id == commitment_id), None)
+    country = dataset.country(record.country_code) if record else None
+    citation = next((c for c in record.citations if c.id == citation_id), None) if record else None
+    if citation is None or country is None:
+        raise HTTPException(404, detail=f"No citation {citation_id} of commitment "
+                                        f"{commitment_id}.")
+    return Latest.of(editing.citation_values(citation=citation, version=country.version),
+                     version=country.version)
+
+
+def latest_correction(dataset: Dataset, commitment_id: int) -> Latest:
+    record = next((c for c in dataset.commitments if c.id == commitment_id), None)
+    country = dataset.country(record.country_code) if record else None
+    if record is None or country is None:
+        raise HTTPException(404, detail=f"No commitment {commitment_id}.")
+    return Latest.of(editing.commitment_values(commitment=record, version=country.version),
+                     version=country.version)
+
+
 @router.post("/commitments/{commitment_id}", response_class=HTMLResponse)
 def correct_commitment(request: Request, session: SessionDep, curator: CuratorWrite,
                        commitment_id: IdPath, form: FormDep) -> Response:
-    spec = form_spec("correction", f"/admin/commitments/{commitment_id}", form)
-    return commitment_attempt(
-        request, session, curator, commitment_id, spec,
-        lambda: editing.correct_commitment(session=session, user=curator.user,
-                                           commitment_id=commitment_id, values=form,
-                                           today=today()),
-        lambda: f"/admin/commitments/{commitment_id}")
+    dataset = _dataset(session)
+    latest = latest_correction(dataset, commitment_id)
+    merge = merged(form, latest)
+    target = f"/admin/commitments/{commitment_id}"
+    spec = form_spec("correction", target, merge.values, base=latest.values)
+    if merge.clashes:
+        changes = editing.commitment_changes(session=session, commitment_id=commitment_id,
+                                             since=submitted_version(form))
+        return conflict_page(request, curator, with_clashes(spec, merge), changes=changes,
+                             dataset=dataset)
+    try:
+        revision = editing.correct_commitment(session=session, user=curator.user,
+                                              commitment_id=commitment_id,
+                                              values=merge.values, today=today())
+    except editing.ValidationFailed as failed:
+        return commitment_page(request, session, curator, commitment_id, status_code=422,
+                               filled={"correction": {**spec, "errors": failed.errors}})
+    except editing.VersionConflict as conflict:
+        return conflict_page(request, curator, spec, changes=conflict.changes, dataset=dataset)
+    except editing.RecordNotFound as missing:
+        raise HTTPException(404, detail=str(missing)) from missing
+    return saved(target, revision)
 
 
 def commitment_attempt(request: Request, session: SessionDep, curator: CuratorWrite,
@@ -318,15 +353,14 @@ def _country_admin_url(session: SessionDep, commitment_id: int) -> str:
 @router.post("/review", response_class=HTMLResponse)
 def review_all(session: SessionDep, curator: CuratorWrite) -> Response:
     """Mark every country's position reviewed today (audited; shown on the public pages)."""
-    editing.mark_reviewed(session=session, user=curator.user)
-    return _saved("/admin")
+    return saved("/admin", editing.mark_reviewed(session=session, user=curator.user))
 
 
 @router.post("/countries/{code}/review", response_class=HTMLResponse)
 def review_country(session: SessionDep, curator: CuratorWrite, code: str) -> Response:
     """Mark one country's position reviewed today."""
     try:
-        editing.mark_reviewed(session=session, user=curator.user, code=code)
+        revision = editing.mark_reviewed(session=session, user=curator.user, code=code)
     except editing.RecordNotFound as missing:
         raise HTTPException(404, detail=str(missing)) from missing
-    return _saved(f"/admin/countries/{code.lower()}")
+    return saved(f"/admin/countries/{code.lower()}", revision)

@@ -33,6 +33,7 @@ from app.services.auth import (
     session_user,
 )
 from app.services.locking import DatabaseBusy, begin_write
+from app.services.suggestions import open_count
 from app.templating import is_htmx, page_response
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -44,6 +45,7 @@ NO_STORE = {"Cache-Control": "no-store", "Vary": "Cookie, HX-Request"}
 class Curator:
     user: User
     session: SessionData
+    open_suggestions: int = 0  # readers' suggestions waiting in the review queue
 
     @property
     def csrf(self) -> str:
@@ -71,7 +73,9 @@ FormDep = Annotated[dict[str, str], Depends(submitted_form)]
 def _curator(request: Request, session: SessionDep) -> Curator | None:
     data = read_session(request)
     user = session_user(session=session, data=data)
-    return Curator(user=user, session=data) if user is not None and data is not None else None
+    if user is None or data is None:
+        return None
+    return Curator(user=user, session=data, open_suggestions=open_count(session=session))
 
 
 def login_url(request: Request) -> str:

@@ -8,20 +8,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session
 
 from app.db import SessionDep
 from app.routes.admin import (
-    FormSpec,
     citation_form,
     commitment_attempt,
     commitment_page,
+    latest_citation,
     new_citation_form,
     removal_form,
 )
 from app.routes.admin_auth import Curator, CuratorWrite, FormDep
+from app.routes.admin_common import (
+    FormSpec,
+    conflict_page,
+    latest_dataset,
+    merged,
+    saved,
+    submitted_version,
+    with_clashes,
+)
 from app.routes.deps import IdPath, today
 from app.services import editing
 
@@ -85,9 +94,31 @@ def validate_citation(p: PostedDep, citation_id: IdPath) -> Response:
 
 @router.post("/{citation_id}", response_class=HTMLResponse)
 def correct_citation(p: PostedDep, citation_id: IdPath) -> Response:
-    return p.save(citation_form(p.commitment_id, citation_id, p.form),
-                  lambda: editing.correct_citation(**p.editor, citation_id=citation_id,
-                                                   today=today()))
+    """A correction merged three ways with what others saved since the form was opened."""
+    dataset = latest_dataset(p.session)
+    latest = latest_citation(dataset, p.commitment_id, citation_id)
+    merge = merged(p.form, latest)
+    spec = citation_form(p.commitment_id, citation_id, merge.values, base=latest.values)
+    if merge.clashes:
+        changes = editing.commitment_changes(session=p.session, commitment_id=p.commitment_id,
+                                             since=submitted_version(p.form))
+        return conflict_page(p.request, p.curator, with_clashes(spec, merge), changes=changes,
+                             dataset=dataset)
+    try:
+        revision = editing.correct_citation(session=p.session, user=p.curator.user,
+                                            commitment_id=p.commitment_id,
+                                            citation_id=citation_id, values=merge.values,
+                                            today=today())
+    except editing.ValidationFailed as failed:
+        return commitment_page(p.request, p.session, p.curator, p.commitment_id,
+                               status_code=422,
+                               filled={spec["name"]: {**spec, "errors": failed.errors}})
+    except editing.VersionConflict as conflict:
+        return conflict_page(p.request, p.curator, spec, changes=conflict.changes,
+                             dataset=dataset)
+    except editing.RecordNotFound as missing:
+        raise HTTPException(404, detail=str(missing)) from missing
+    return saved(f"/admin/commitments/{p.commitment_id}", revision)
 
 
 @router.post("/{citation_id}/remove", response_class=HTMLResponse)

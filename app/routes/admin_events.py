@@ -9,10 +9,22 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.db import SessionDep
-from app.routes.admin import FormSpec, attempt_save, form_spec, then
 from app.routes.admin_auth import CuratorPage, CuratorWrite, FormDep, admin_response
+from app.routes.admin_common import (
+    FormSpec,
+    Latest,
+    attempt_save,
+    conflict_page,
+    form_spec,
+    merged,
+    saved,
+    submitted_version,
+    then,
+    with_clashes,
+)
 from app.routes.deps import today
 from app.services import editing
+from app.services.audit import event_events, last_saved
 from app.services.dataset import dataset_at
 from app.services.records import EventRecord
 
@@ -23,10 +35,14 @@ def _action(event_id: int | None) -> str:
     return "/admin/events" + (f"/{event_id}" if event_id is not None else "")
 
 
-def _spec(values: dict[str, str], event_id: int | None, errors: dict[str, str] | None = None
-          ) -> FormSpec:
-    return form_spec("event", _action(event_id), values, errors, is_new=event_id is None,
-                     event_id=event_id, slug=values.get("slug", ""))
+def _spec(values: dict[str, str], event_id: int | None, errors: dict[str, str] | None = None,
+          *, base: dict[str, str] | None = None) -> FormSpec:
+    return form_spec("event", _action(event_id), values, errors, base=base,
+                     is_new=event_id is None, event_id=event_id, slug=values.get("slug", ""))
+
+
+def _latest(event: EventRecord) -> Latest:
+    return Latest.of(editing.event_values(event=event), version=event.version)
 
 
 def _part_forms(event: EventRecord) -> dict[str, FormSpec]:
@@ -57,9 +73,12 @@ def _page(request: Request, session: SessionDep, curator: CuratorPage, event_id:
         raise HTTPException(404, detail=f"No event {event_id}.")
     specs: dict[str, FormSpec] = {"event": _spec({"date_precision": "day"}, None)}
     if event is not None:
-        specs = {"event": _spec(editing.event_values(event=event), event_id),
+        specs = {"event": _spec(editing.event_values(event=event), event_id,
+                                base=_latest(event).values),
                  **_part_forms(event)}
     context = {"curator": curator, "event": event, "dataset": dataset,
+               "last_saved": last_saved(session=session, where=event_events(event_id))
+               if event_id is not None else None,
                "sources": dataset.sources if dataset else (),
                "countries": dataset.countries if dataset else (),
                "specs": {**specs, **(filled or {})}}
@@ -122,7 +141,28 @@ def validate_new_event(request: Request, session: SessionDep, curator: CuratorWr
 @router.post("/{event_id}", response_class=HTMLResponse)
 def edit_event(request: Request, session: SessionDep, curator: CuratorWrite, event_id: int,
                form: FormDep) -> Response:
-    return _save_event(request, session, curator, form, event_id)
+    """An edit merged three ways with what others saved since the form was opened."""
+    dataset = dataset_at(session=session)
+    event = dataset.event(event_id) if dataset else None
+    if event is None:
+        raise HTTPException(404, detail=f"No event {event_id}.")
+    latest = _latest(event)
+    merge = merged(form, latest)
+    spec = _spec(merge.values, event_id, base=latest.values)
+    if merge.clashes:
+        changes = editing.event_changes(session=session, event_id=event_id,
+                                        since=submitted_version(form))
+        return conflict_page(request, curator, with_clashes(spec, merge), changes=changes,
+                             dataset=dataset)
+    try:
+        revision = editing.save_event(session=session, user=curator.user, event_id=event_id,
+                                      values=merge.values, today=today())
+    except editing.ValidationFailed as failed:
+        return _page(request, session, curator, event_id, status_code=422,
+                     filled={"event": {**spec, "errors": failed.errors}})
+    except editing.VersionConflict as conflict:
+        return conflict_page(request, curator, spec, changes=conflict.changes, dataset=dataset)
+    return saved(_action(event_id), revision)
 
 
 @router.post("/{event_id}/validate", response_class=HTMLResponse)

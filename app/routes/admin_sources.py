@@ -1,13 +1,27 @@
 """Curators' source pages: add a source, edit one (with its stored text, used to check quotes)."""
 
+import re
+
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.db import SessionDep
-from app.routes.admin import FormSpec, attempt_save, form_spec, then
 from app.routes.admin_auth import CuratorPage, CuratorWrite, FormDep, admin_response
+from app.routes.admin_common import (
+    FormSpec,
+    Latest,
+    conflict_page,
+    form_spec,
+    latest_dataset,
+    merged,
+    saved,
+    submitted_version,
+    with_clashes,
+)
 from app.routes.deps import IdPath, today
 from app.services import editing
+from app.services.annotate import annotated, speaker_names, suggest_citation, text_matches
+from app.services.records import Dataset
 from app.services.validation import validate_source
 
 router = APIRouter(prefix="/admin/sources", include_in_schema=False)
@@ -23,6 +37,16 @@ def _action(source_id: int | None) -> str:
     return "/admin/sources" + (f"/{source_id}" if source_id is not None else "")
 
 
+@router.get("", response_class=HTMLResponse)
+def search_sources(request: Request, session: SessionDep, curator: CuratorPage,
+                   q: str = "") -> Response:
+    """Curators search the stored text of the articles (and titles)."""
+    query = q[:200]
+    matches = text_matches(editing.source_texts(session=session), query)
+    return admin_response(request, "admin/sources.html",
+                          {"curator": curator, "q": query, "matches": matches})
+
+
 @router.get("/new", response_class=HTMLResponse)
 def new_source_form(request: Request, curator: CuratorPage) -> Response:
     return _source_page(request, curator, form_spec("source", _action(None), {}, is_new=True))
@@ -31,29 +55,29 @@ def new_source_form(request: Request, curator: CuratorPage) -> Response:
 @router.get("/{source_id}", response_class=HTMLResponse)
 def source_admin(request: Request, session: SessionDep, curator: CuratorPage,
                  source_id: IdPath) -> Response:
+    latest = _latest(session, source_id)
+    values = {**latest.values, "version": str(latest.version)}
+    return _source_page(request, curator, form_spec("source", _action(source_id), values,
+                                                    base=latest.values, source_id=source_id))
+
+
+def _latest(session: SessionDep, source_id: int) -> Latest:
     values = editing.source_values(session=session, source_id=source_id)
     if values is None:
         raise HTTPException(404, detail=f"No source {source_id}.")
-    return _source_page(request, curator, form_spec("source", _action(source_id), values,
-                                                    source_id=source_id))
-
-
-def _save(request: Request, session: SessionDep, curator: CuratorWrite, form: dict[str, str],
-          source_id: int | None) -> Response:
-    spec = form_spec("source", _action(source_id), form, is_new=source_id is None,
-                     source_id=source_id)
-    return attempt_save(
-        request, curator, spec,
-        lambda failed, status: _source_page(request, curator, failed, status),
-        lambda: then(editing.save_source(session=session, user=curator.user,
-                                         source_id=source_id, values=form, today=today()),
-                     "/admin"))
+    return Latest.of(values, version=int(values["version"]))
 
 
 @router.post("", response_class=HTMLResponse)
 def add_source(request: Request, session: SessionDep, curator: CuratorWrite,
                form: FormDep) -> Response:
-    return _save(request, session, curator, form, None)
+    spec = form_spec("source", _action(None), form, is_new=True)
+    try:
+        revision = editing.save_source(session=session, user=curator.user, source_id=None,
+                                       values=form, today=today())
+    except editing.ValidationFailed as failed:
+        return _source_page(request, curator, {**spec, "errors": failed.errors}, 422)
+    return saved("/admin", revision)
 
 
 @router.post("/validate", response_class=HTMLResponse)
@@ -66,7 +90,25 @@ def validate_new_source(request: Request, curator: CuratorWrite, form: FormDep) 
 @router.post("/{source_id}", response_class=HTMLResponse)
 def edit_source(request: Request, session: SessionDep, curator: CuratorWrite, source_id: IdPath,
                 form: FormDep) -> Response:
-    return _save(request, session, curator, form, source_id)
+    """An edit merged three ways with what others saved since the form was opened."""
+    latest = _latest(session, source_id)
+    merge = merged(form, latest)
+    spec = form_spec("source", _action(source_id), merge.values, base=latest.values,
+                     source_id=source_id)
+    if merge.clashes:
+        changes = editing.source_changes(session=session, source_id=source_id,
+                                         since=submitted_version(form))
+        return conflict_page(request, curator, with_clashes(spec, merge), changes=changes,
+                             dataset=latest_dataset(session))
+    try:
+        revision = editing.save_source(session=session, user=curator.user, source_id=source_id,
+                                       values=merge.values, today=today())
+    except editing.ValidationFailed as failed:
+        return _source_page(request, curator, {**spec, "errors": failed.errors}, 422)
+    except editing.VersionConflict as conflict:
+        return conflict_page(request, curator, spec, changes=conflict.changes,
+                             dataset=latest_dataset(session))
+    return saved(_action(source_id), revision)
 
 
 @router.post("/{source_id}/validate", response_class=HTMLResponse)
@@ -75,3 +117,105 @@ def validate_source_edit(request: Request, curator: CuratorWrite, source_id: IdP
     spec = form_spec("source", _action(source_id), form, validate_source(form, today=today()),
                      source_id=source_id)
     return _source_page(request, curator, spec, block="source_form")
+
+
+# ---- annotate: from the article's text to cited commitments -------------------------------
+
+
+def _annotation(session: SessionDep, source_id: int) -> tuple[str, Dataset]:
+    values = editing.source_values(session=session, source_id=source_id)
+    if values is None:
+        raise HTTPException(404, detail=f"No source {source_id}.")
+    return values.get("text", ""), latest_dataset(session)
+
+
+def _names(dataset: Dataset) -> tuple[dict[str, str], dict[str, str]]:
+    """Country names to codes, and known speakers' names to full names."""
+    speakers = {c.speaker for commitment in dataset.commitments for c in commitment.citations
+                if c.speaker}
+    return {c.name: c.code for c in dataset.countries}, speaker_names(sorted(speakers))
+
+
+def _annotate_page(request: Request, session: SessionDep, curator: CuratorPage, source_id: int,
+                   *, spec: FormSpec | None, status_code: int = 200,
+                   block: str | None = None) -> Response:
+    text, dataset = _annotation(session, source_id)
+    countries, speakers = _names(dataset)
+    cited = [c.quote for commitment in dataset.commitments for c in commitment.citations
+             if c.source_id == source_id]
+    pieces = annotated(text, countries=countries, speakers=speakers, cited=cited)
+    context = {"curator": curator, "source": dataset.source(source_id), "source_id": source_id,
+               "pieces": pieces, "form": spec, "dataset": dataset, "events": dataset.events,
+               "countries": dataset.countries}
+    return admin_response(request, "admin/annotate.html", context, status_code=status_code,
+                          block=block)
+
+
+def _annotate_spec(source_id: int, values: dict[str, str],
+                   errors: dict[str, str] | None = None) -> FormSpec:
+    return form_spec("annotate", f"{_action(source_id)}/annotate", values, errors)
+
+
+@router.get("/{source_id}/annotate", response_class=HTMLResponse)
+def annotate(request: Request, session: SessionDep, curator: CuratorPage, source_id: IdPath,
+             start: int | None = None, end: int | None = None,
+             span: str | None = None) -> Response:
+    """The article sentence by sentence; `start`/`end` (a selected span) or `span`
+    ("start-end", a whole sentence) prefill a citation."""
+    if span and re.fullmatch(r"\d{1,9}-\d{1,9}", span):
+        start, end = (int(part) for part in span.split("-"))
+    text, dataset = _annotation(session, source_id)
+    countries, speakers = _names(dataset)
+    chosen = (suggest_citation(text, start=start, end=end, countries=countries,
+                               speakers=speakers)
+              if start is not None and end is not None else None)
+    spec = _annotate_spec(source_id, {
+        "start": str(chosen.start), "end": str(chosen.end), "quote": chosen.quote,
+        "attribution": chosen.attribution.value, "speaker": chosen.speaker,
+        "country": chosen.country_code, "date": "", "date_precision": "day",
+        "firmness": "firm"}) if chosen else None
+    return _annotate_page(request, session, curator, source_id, spec=spec)
+
+
+def _annotated_values(text: str, form: dict[str, str], source_id: int,
+                      dataset: Dataset) -> dict[str, str]:
+    """The quote is cut from the stored text by its offsets: exact by construction."""
+    start, end = form.get("start", ""), form.get("end", "")
+    quote = text[int(start):int(end)] if start.isdigit() and end.isdigit() else ""
+    country = dataset.country(form.get("country", "").upper())
+    return {**form, "quote": quote, "source_id": str(source_id),
+            "version": str(country.version if country else 0)}
+
+
+@router.post("/{source_id}/annotate", response_class=HTMLResponse)
+def cite_from_article(request: Request, session: SessionDep, curator: CuratorWrite,
+                      source_id: IdPath, form: FormDep) -> Response:
+    """Record a commitment cited by the selected span (an addition: nothing is overwritten)."""
+    text, dataset = _annotation(session, source_id)
+    values = _annotated_values(text, form, source_id, dataset)
+    spec = _annotate_spec(source_id, values)
+    code = values.get("country", "")
+    if dataset.country(code.upper()) is None:
+        return _annotate_page(request, session, curator, source_id, status_code=422,
+                              spec={**spec, "errors": {"country": "Choose the country."}})
+    try:
+        revision = editing.add_commitment(session=session, user=curator.user, code=code,
+                                          values=values, today=today())
+    except editing.ValidationFailed as failed:
+        return _annotate_page(request, session, curator, source_id, status_code=422,
+                              spec={**spec, "errors": failed.errors})
+    except editing.VersionConflict:
+        return _annotate_page(request, session, curator, source_id, status_code=409,
+                              spec={**spec, "errors": {"country": "Saved by someone else at "
+                                                       "the same moment: save again."}})
+    return saved(f"{_action(source_id)}/annotate", revision)
+
+
+@router.post("/{source_id}/annotate/validate", response_class=HTMLResponse)
+def validate_annotation(request: Request, session: SessionDep, curator: CuratorWrite,
+                        source_id: IdPath, form: FormDep) -> Response:
+    text, dataset = _annotation(session, source_id)
+    values = _annotated_values(text, form, source_id, dataset)
+    errors = editing.commitment_errors(session=session, values=values, today=today())
+    return _annotate_page(request, session, curator, source_id,
+                          spec=_annotate_spec(source_id, values, errors), block="annotate_form")

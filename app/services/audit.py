@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "signatory.remove": "removed a signatory",
     "country.review": "reviewed the position of",
     "dataset.review": "reviewed every country's position",
+    "suggestion.accept": "accepted a reader's suggested correction",
+    "suggestion.decline": "declined a reader's suggested correction",
 }
 ROLE_LABELS = {"system": "System", "curator": "Curator", "admin": "Administrator"}
 _NOT_COMPARED = {"id", "created_at", "updated_at", "version"}
@@ -192,6 +194,13 @@ def edit_trail(
         query = query.where(AuditEvent.country_code == country_code.upper())
     query = query.order_by(col(AuditEvent.id).desc()).limit(limit)
     return [entry(event) for event in session.exec(query)]
+
+
+def last_saved(*, session: Session, where: ColumnElement[bool]) -> TrailEntry | None:
+    """The newest saved change of one record (when, and by which role), None if never."""
+    query = select(AuditEvent).where(where).order_by(col(AuditEvent.id).desc()).limit(1)
+    event = session.exec(query).first()
+    return entry(event) if event is not None else None
 
 
 def _latest_revisions(session: Session, where: ColumnElement[bool], count: int) -> list[int]:

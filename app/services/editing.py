@@ -25,11 +25,12 @@ from app.models import (
     FactCitation,
     Signatory,
     Source,
+    SuggestionStatus,
     User,
     utcnow,
 )
 from app.numbers import parse_id, parse_whole
-from app.services import hooks
+from app.services import hooks, suggestions
 from app.services.audit import (
     TrailEntry,
     changes_since,
@@ -217,6 +218,37 @@ def bump_event(session: Session, event_id: int, expected: int) -> None:
     _bump(session, Event, col(Event.id) == event_id, expected, event_events(event_id))
 
 
+def _changes(session: Session, model: type[Country] | type[Source] | type[Event],
+             key: ColumnElement[bool], events: ColumnElement[bool],
+             since: int) -> list[TrailEntry]:
+    current = session.exec(select(model.version).where(key)).first()
+    if current is None:
+        return []
+    return changes_since(session=session, where=events, versions_behind=current - since)
+
+
+def country_changes(*, session: Session, code: str, since: int) -> list[TrailEntry]:
+    """What was saved for a country (its commitments included) after its version `since`."""
+    return _changes(session, Country, col(Country.code) == code, country_events(code), since)
+
+
+def commitment_changes(*, session: Session, commitment_id: int,
+                       since: int) -> list[TrailEntry]:
+    commitment = session.get(Commitment, commitment_id)
+    if commitment is None:
+        return []
+    return country_changes(session=session, code=commitment.country_code, since=since)
+
+
+def source_changes(*, session: Session, source_id: int, since: int) -> list[TrailEntry]:
+    return _changes(session, Source, col(Source.id) == source_id, source_events(source_id),
+                    since)
+
+
+def event_changes(*, session: Session, event_id: int, since: int) -> list[TrailEntry]:
+    return _changes(session, Event, col(Event.id) == event_id, event_events(event_id), since)
+
+
 # ---- commitments --------------------------------------------------------------------------
 
 
@@ -260,7 +292,8 @@ def source_fields(values: Values, prefix: str = "") -> dict[str, Any]:
 
     return {"title": text(values, prefix + "title"), "outlet": optional("outlet"),
             "author": optional("author"), "url": optional("url"), "note": optional("note"),
-            "text": (values.get(prefix + "text") or "").strip() or None,
+            # one line ending, as a page shows it (browsers post text areas with CRLF)
+            "text": (values.get(prefix + "text") or "").replace("\r\n", "\n").strip() or None,
             "published": parse_date(text(values, prefix + "published"))}
 
 
@@ -307,6 +340,7 @@ def add_commitment(*, session: Session, user: User, code: str, values: Values,
     session.flush()
     events.append(_event(user, "commitment.add", "commitment", commitment.id, country_code=code,
                          before=None, after=commitment_snapshot(session, commitment)))
+    events.extend(accepted_suggestion(session=session, user=user, values=values))
     return _publish(session, user, f"{name}: {commitment.kind} commitment of "
                     f"{commitment.date} recorded", events)
 
@@ -351,7 +385,9 @@ def correct_commitment(*, session: Session, user: User, commitment_id: int, valu
         row.correction_reason = text(values, "reason")
 
     return _change_commitment(session, user, commitment, values, "commitment.correct", apply,
-                              what=f"commitment {commitment_id} corrected")
+                              what=f"commitment {commitment_id} corrected",
+                              earlier=accepted_suggestion(session=session, user=user,
+                                                          values=values))
 
 
 def retract_commitment(*, session: Session, user: User, commitment_id: int,
@@ -501,6 +537,37 @@ def edit_country(*, session: Session, user: User, code: str, values: Values) -> 
     return _publish(session, user, f"Country edited: {country.name}", [event])
 
 
+# ---- readers' suggestions ----------------------------------------------------------------
+
+
+def accepted_suggestion(*, session: Session, user: User, values: Values) -> list[AuditEvent]:
+    """The suggestion a save came from (hidden field `suggestion_id`), marked accepted in the
+    same revision; none when the form did not come from one."""
+    suggestion_id = parse_id(text(values, "suggestion_id"))
+    if suggestion_id is None:
+        return []
+    try:
+        return [suggestions.decision_event(session=session, user=user,
+                                           suggestion_id=suggestion_id,
+                                           status=SuggestionStatus.accepted, reason=None)]
+    except suggestions.SuggestionNotFound as missing:
+        raise ValidationFailed({"suggestion_id": str(missing)}) from missing
+
+
+def decline_suggestion(*, session: Session, user: User, suggestion_id: int,
+                       values: Values) -> int:
+    """Decline a reader's suggestion with a reason (audited; the reader's words stay private)."""
+    _checked(validate_reason(values, required=True))
+    try:
+        event = suggestions.decision_event(session=session, user=user,
+                                           suggestion_id=suggestion_id,
+                                           status=SuggestionStatus.declined,
+                                           reason=text(values, "reason"))
+    except suggestions.SuggestionNotFound as missing:
+        raise RecordNotFound(str(missing)) from missing
+    return _publish(session, user, f"Reader's suggestion {suggestion_id} declined", [event])
+
+
 # ---- positions reviewed -------------------------------------------------------------------
 
 
@@ -541,8 +608,9 @@ def _form_text(value: object) -> str:
     return str(value)
 
 
-def new_commitment_values(*, version: int, today: date) -> dict[str, str]:
-    return {"version": str(version), "date": today.isoformat(), "date_precision": "day",
+def new_commitment_values(*, version: int) -> dict[str, str]:
+    """The add-commitment form: the date starts empty (never today by default)."""
+    return {"version": str(version), "date": "", "date_precision": "day",
             "source_id": "", "firmness": "firm", "attribution": ""}
 
 
@@ -576,6 +644,12 @@ def source_values(*, session: Session, source_id: int) -> dict[str, str] | None:
     fields = source.model_dump(include={"title", "outlet", "author", "url", "published", "note",
                                         "text", "version"})
     return {name: _form_text(value) for name, value in fields.items()}
+
+
+def source_texts(*, session: Session) -> list[tuple[int, str, str | None]]:
+    """Every source's id, title and stored text (for curators' full-text search)."""
+    rows = session.exec(select(Source.id, Source.title, Source.text).order_by(col(Source.id)))
+    return [(source_id or 0, title, text) for source_id, title, text in rows]
 
 
 def commitment_country(*, session: Session, commitment_id: int) -> str:

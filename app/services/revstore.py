@@ -40,7 +40,8 @@ RECORD_TYPES: dict[str, type[Record]] = {
 
 def record_key(name: str, record: Any) -> Key:
     """What identifies a record within its collection: a country's code, otherwise its id."""
-    return record.code if name == "countries" else record.id
+    key: Key = record.code if name == "countries" else record.id
+    return key
 
 
 def _order(name: str) -> Callable[[Any], Any]:

@@ -1,7 +1,7 @@
 """search: one table of searchable entries and each engine's own full-text index over it
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-22 19:20:00
 
 SQLite: an external-content FTS5 table `search_fts` (unicode61, diacritics removed).
@@ -17,7 +17,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0007'
-down_revision: str | None = '0005'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -53,3 +53,12 @@ def guarded_page(page: Page, db: Any, request: pytest.FixtureRequest) -> Iterato
     yield page
     assert not errors, f"console errors: {errors}"
     assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+def log_in_as(page: Page, base_url: str, username: str, password: str) -> None:
+    """Log a curator in through the login form (the keyboard submits it)."""
+    page.goto(base_url + "/admin/login?next=%2Fadmin")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.press("#password", "Enter")
+    page.wait_for_url(base_url + "/admin")
