@@ -74,9 +74,10 @@ def _latest(commitment: CommitmentView, url: str) -> LatestStatement:
         source_title=citation.source.title if citation else None, url=url)
 
 
-def _column(dataset: Dataset, code: str, as_of: date) -> CompareColumn:
+def _column(dataset: Dataset, code: str, as_of: date) -> CompareColumn | None:
     detail = get_country(dataset=dataset, code=code, as_of=as_of)
-    assert detail is not None  # chosen_codes only returns known codes
+    if detail is None:  # chosen_codes only returns known codes
+        return None
     key = category(stance=detail.stance, role=detail.role, troop_location=detail.troop_location)
     live = [c for c in detail.commitments if not c.retracted]
     latest = _latest(live[0], f"{detail.url}#commitment-{live[0].id}") if live else None
@@ -89,4 +90,5 @@ def _column(dataset: Dataset, code: str, as_of: date) -> CompareColumn:
 
 def compare_countries(*, dataset: Dataset, codes: list[str], as_of: date) -> Comparison:
     return Comparison(revision=dataset.revision, as_of=as_of, codes=codes,
-                      countries=[_column(dataset, code, as_of) for code in codes])
+                      countries=[column for code in codes
+                                 if (column := _column(dataset, code, as_of)) is not None])
