@@ -2,12 +2,12 @@
 
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
@@ -24,6 +24,7 @@ from app.models import (
     Signatory,
     Source,
 )
+from app.services.changes import Touched, consume
 from app.services.locking import serialise_publishing
 from app.services.records import (
     CitationRecord,
@@ -38,15 +39,20 @@ from app.services.records import (
     SourceRecord,
 )
 from app.services.revstore import (
+    RECORD_TYPES,
+    Change,
+    Key,
     apply_delta,
+    compare,
     dataset_from_snapshot,
     dataset_from_state,
     dataset_weight,
-    delta_json,
     is_checkpoint,
+    ordered,
+    record_key,
     state_of,
 )
-from app.services.search import refresh_search_index
+from app.services.search import refresh_search_index, update_search_index
 
 CITATION_FIELDS = ("id", "source_id", "quote", "speaker", "attribution")
 COMMITMENT_FIELDS = ("id", "country_code", "kind", "date", "date_precision", "date_basis",
@@ -84,19 +90,29 @@ _memo_lock = threading.Lock()
 _memo = RecordMemo()
 
 
-def _rows(session: Session, model: type[SQLModel], *order: Any) -> list[dict[str, Any]]:
-    """Every row of `model`'s table as a plain mapping (Core: no ORM identity map, always what
-    this transaction sees now), skipping the columns no record shows."""
+def _rows(session: Session, model: type[SQLModel], *order: Any,
+          where: ColumnElement[bool] | None = None) -> list[dict[str, Any]]:
+    """The rows of `model`'s table (those matching `where`, every one when None) as plain
+    mappings (Core: no ORM identity map, always what this transaction sees now), skipping the
+    columns no record shows."""
     table = model.__table__  # type: ignore[attr-defined]
     columns = [column for column in table.columns if column.name not in UNREAD]
     if model is Source:
         columns.append((func.coalesce(func.length(table.c.text), 0) > 0).label("has_text"))
-    result = session.connection().execute(sa_select(*columns).order_by(*order))
+    query = sa_select(*columns).order_by(*order)
+    if where is not None:
+        query = query.where(where)
+    result = session.connection().execute(query)
     keys = list(result.keys())
     return [dict(zip(keys, row, strict=True)) for row in result.fetchall()]
 
 
 UNREAD = {"created_at", "updated_at", "text"}
+Keys = Collection[Key] | None  # the records to read, every one when None
+
+
+def _among(column: Any, keys: Keys) -> ColumnElement[bool] | None:
+    return None if keys is None else col(column).in_(sorted(keys))
 
 
 def _citations(rows: list[dict[str, Any]], parent: str) -> dict[int, list[Raw]]:
@@ -118,10 +134,12 @@ def _commitment(row: dict[str, Any], citations: list[Raw]) -> CommitmentRecord:
     )
 
 
-def _commitment_records(session: Session, memo: RecordMemo) -> list[CommitmentRecord]:
-    citations = _citations(_rows(session, Citation, Citation.id), "commitment_id")
+def _commitment_records(session: Session, memo: RecordMemo,
+                        keys: Keys = None) -> list[CommitmentRecord]:
+    citations = _citations(_rows(session, Citation, Citation.id,
+                                 where=_among(Citation.commitment_id, keys)), "commitment_id")
     records = []
-    for row in _rows(session, Commitment, Commitment.id):
+    for row in _rows(session, Commitment, Commitment.id, where=_among(Commitment.id, keys)):
         own = citations[row["id"]]
         raw = ("commitment", *row.values(), *own)
         records.append(memo.get(raw, partial(_commitment, row, own)))
@@ -133,11 +151,15 @@ def _fact(fact: dict[str, Any], citations: list[Raw]) -> FactRecord:
                       citations=tuple(_citation(raw) for raw in citations))
 
 
-def _fact_rows(session: Session) -> dict[int, list[tuple[dict[str, Any], list[Raw]]]]:
+def _fact_rows(session: Session,
+               keys: Keys) -> dict[int, list[tuple[dict[str, Any], list[Raw]]]]:
     """Each event's facts (rows) with their citations (raw)."""
-    citations = _citations(_rows(session, FactCitation, FactCitation.id), "fact_id")
+    rows = _rows(session, EventFact, EventFact.id, where=_among(EventFact.event_id, keys))
+    citations = _citations(_rows(session, FactCitation, FactCitation.id, where=None if keys is None
+                                 else _among(FactCitation.fact_id, [r["id"] for r in rows])),
+                           "fact_id")
     facts: dict[int, list[tuple[dict[str, Any], list[Raw]]]] = defaultdict(list)
-    for fact in _rows(session, EventFact, EventFact.id):
+    for fact in rows:
         facts[fact["event_id"]].append((fact, citations[fact["id"]]))
     return facts
 
@@ -149,13 +171,13 @@ def _event(event: dict[str, Any], facts: list[tuple[dict[str, Any], list[Raw]]],
                                          for i, c, d in signatories))
 
 
-def _event_records(session: Session, memo: RecordMemo) -> list[EventRecord]:
-    facts = _fact_rows(session)
+def _event_records(session: Session, memo: RecordMemo, keys: Keys = None) -> list[EventRecord]:
+    facts = _fact_rows(session, keys)
     signatories: dict[int, list[Raw]] = defaultdict(list)
-    for row in _rows(session, Signatory, Signatory.id):
+    for row in _rows(session, Signatory, Signatory.id, where=_among(Signatory.event_id, keys)):
         signatories[row["event_id"]].append((row["id"], row["country_code"], row["document"]))
     records = []
-    for event in _rows(session, Event, Event.date, Event.id):
+    for event in _rows(session, Event, Event.date, Event.id, where=_among(Event.id, keys)):
         own_facts, own_signatories = facts[event["id"]], signatories[event["id"]]
         raw = ("event", *event.values(),
                *((*fact.values(), *own) for fact, own in own_facts), *own_signatories)
@@ -163,38 +185,90 @@ def _event_records(session: Session, memo: RecordMemo) -> list[EventRecord]:
     return records
 
 
-def _simple_records(session: Session, memo: RecordMemo, model: type[SQLModel],
-                    record: Callable[..., Any], *order: Any) -> list[Any]:
-    name = model.__name__
-    return [memo.get((name, *row.values()), partial(record, **row))
-            for row in _rows(session, model, *order)]
+SIMPLE: dict[str, tuple[type[SQLModel], Callable[..., Any], Any]] = {
+    "countries": (Country, CountryRecord, Country.code),
+    "sources": (Source, SourceRecord, Source.id),
+    "mentions": (Mention, MentionRecord, Mention.id),
+}
+
+
+def collection_records(*, session: Session, name: str, memo: RecordMemo,
+                       keys: Keys = None) -> list[Any]:
+    """The records of collection `name` as the tables hold them now: those with `keys`, or
+    every one when None (in no particular order)."""
+    if name == "commitments":
+        return _commitment_records(session, memo, keys)
+    if name == "events":
+        return _event_records(session, memo, keys)
+    model, record, key = SIMPLE[name]
+    return [memo.get((model.__name__, *row.values()), partial(record, **row))
+            for row in _rows(session, model, key, where=_among(key, keys))]
 
 
 def build_dataset(*, session: Session, revision: int, published_at: datetime) -> Dataset:
     """Read every table into one Dataset (the write model's state inside this transaction), as
     plain rows; records are made only for rows that changed since this process last built."""
     with _memo_lock:
-        dataset = Dataset(
-            revision=revision,
-            published_at=published_at,
-            countries=tuple(sorted(_simple_records(session, _memo, Country, CountryRecord,
-                                                   Country.code), key=lambda c: c.code)),
-            sources=tuple(_simple_records(session, _memo, Source, SourceRecord, Source.id)),
-            commitments=tuple(_commitment_records(session, _memo)),
-            mentions=tuple(_simple_records(session, _memo, Mention, MentionRecord, Mention.id)),
-            events=tuple(_event_records(session, _memo)),
-        )
+        collections = {name: ordered(name, collection_records(session=session, name=name,
+                                                              memo=_memo))
+                       for name in RECORD_TYPES}
         _memo.done()
-    return dataset
+    return Dataset(revision=revision, published_at=published_at, **collections)
+
+
+MAX_KEYS = 400  # beyond this many touched records, a collection is re-read whole
+
+
+def _keys_to_read(touched: Touched, name: str) -> Keys:
+    """The touched keys of `name`; None to re-read it whole."""
+    keys = touched.keys[name]
+    return None if name in touched.whole or len(keys) > MAX_KEYS else keys
+
+
+def _advance_collection(session: Session, before: Dataset, name: str, keys: Keys,
+                        change: Change) -> tuple[Any, ...] | None:
+    """Collection `name` now, when it changed (noted in `change`); None when it did not."""
+    old = {record_key(name, record): record for record in getattr(before, name)}
+    new = {record_key(name, record): record for record in collection_records(
+        session=session, name=name, memo=RecordMemo(), keys=keys)}
+    checked = [*new, *(key for key in old if key not in new)] if keys is None else keys
+    put, drop = compare(name=name, old=old, new=new, keys=checked)
+    if not put and not drop:
+        return None
+    change.put[name], change.drop[name] = put, drop
+    state = {**old, **{record_key(name, record): record for record in put}}
+    gone = set(drop)
+    return ordered(name, (record for key, record in state.items() if key not in gone))
+
+
+def advance(*, session: Session, before: Dataset, touched: Touched, revision: int,
+            published_at: datetime) -> tuple[Dataset, Change]:
+    """The dataset now: `before` (the previous revision's, immutable) with the records this
+    transaction touched re-read from the tables, and what changed. Untouched collections are
+    shared with `before`, not copied."""
+    change, collections = Change(), {}
+    for name in RECORD_TYPES:
+        keys = _keys_to_read(touched, name)
+        if keys is not None and not keys:
+            continue
+        records = _advance_collection(session, before, name, keys, change)
+        if records is not None:
+            collections[name] = records
+    fixed = {"revision": revision, "published_at": published_at}
+    if not collections:
+        return before.model_copy(update=fixed), change
+    kept = {name: getattr(before, name) for name in RECORD_TYPES if name not in collections}
+    return Dataset(**fixed, **kept, **collections), change  # type: ignore[arg-type]
 
 
 def publish_revision(
     *, session: Session, summary: str, user_id: int | None, events: list[AuditEvent]
 ) -> Revision:
     """Publish the current tables as a new revision and attach its audit events. Caller commits.
-    Publishing is serialised: the dataset is built after every earlier revision committed, so
-    revision N+1 holds all of revision N and its own change. What is stored is the change since
-    revision N, or a whole checkpoint (app/services/revstore.py)."""
+    Publishing is serialised, so the revision before this one holds every earlier change: the
+    new dataset is that one's with the records this transaction touched re-read (see
+    app/services/changes.py), and what is stored is that change, or every CHECKPOINT_EVERY-th
+    revision the whole dataset (app/services/revstore.py). The search index gets the change."""
     session.flush()
     serialise_publishing(session=session)
     previous = latest_revision_id(session=session)
@@ -202,9 +276,22 @@ def publish_revision(
     session.add(revision)
     session.flush()
     number = revision.id or 0  # assigned by the flush above
-    dataset = build_dataset(session=session, revision=number, published_at=revision.created_at)
-    _store_change(session=session, revision=revision, dataset=dataset, previous=previous)
-    refresh_search_index(session=session, dataset=dataset)
+    before = None if previous is None else dataset_at(session=session, revision=previous)
+    notes = consume(session)
+    if before is not None and _is_stored_whole(session, previous):
+        notes.whole.update(RECORD_TYPES)  # after a checkpoint, or a migration: compare all
+    if before is None:
+        dataset = build_dataset(session=session, revision=number,
+                                published_at=revision.created_at)
+        refresh_search_index(session=session, dataset=dataset)
+    else:
+        dataset, change = advance(session=session, before=before, touched=notes,
+                                  revision=number, published_at=revision.created_at)
+        revision.delta = change.to_json()
+        update_search_index(session=session, before=before, after=dataset, change=change)
+    if before is None or is_checkpoint(number=number, previous=previous):
+        revision.delta = None
+        revision.snapshot = dataset.model_dump_json(exclude={"revision", "published_at"})
     for event in events:
         event.revision_id = number
         event.at = revision.created_at
@@ -212,15 +299,12 @@ def publish_revision(
     return revision
 
 
-def _store_change(
-    *, session: Session, revision: Revision, dataset: Dataset, previous: int | None
-) -> None:
-    """A checkpoint's whole dataset, or the delta from the revision before."""
-    before = None if previous is None else dataset_at(session=session, revision=previous)
-    if before is None or is_checkpoint(number=dataset.revision, previous=previous):
-        revision.snapshot = dataset.model_dump_json(exclude={"revision", "published_at"})
-    else:
-        revision.delta = delta_json(before=before, after=dataset)
+def _is_stored_whole(session: Session, number: int | None) -> bool:
+    """Whether revision `number` holds a whole snapshot: a checkpoint, or a revision written
+    before migration 0008 (when the tables may hold what a migration added since). The revision
+    after one is compared whole with the tables, so any drift is caught there."""
+    return session.exec(select(col(Revision.snapshot).is_not(None))
+                        .where(Revision.id == number)).first() is True
 
 
 def latest_revision_id(*, session: Session) -> int | None:

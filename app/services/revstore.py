@@ -11,6 +11,7 @@ An edit therefore adds what it changed plus, amortised, one checkpoint in `CHECK
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -65,17 +66,56 @@ def state_of(dataset: Dataset) -> State:
             for name in RECORD_TYPES}
 
 
+@dataclass(frozen=True)
+class Change:
+    """What one revision changed: per collection, the records put (added or changed, whole)
+    and the keys dropped. Collections it did not touch are absent."""
+
+    put: dict[str, list[Any]] = field(default_factory=dict)
+    drop: dict[str, list[Key]] = field(default_factory=dict)
+
+    def keys(self, name: str) -> set[Key]:
+        """The keys of collection `name` this change put or dropped."""
+        return {record_key(name, record) for record in self.put.get(name, ())} | set(
+            self.drop.get(name, ()))
+
+    def to_json(self) -> str:
+        """The stored delta, as compact JSON (only the touched collections)."""
+        delta = {name: {"put": [record.model_dump(mode="json")
+                                for record in self.put.get(name, ())],
+                        "drop": list(self.drop.get(name, ()))}
+                 for name in RECORD_TYPES if self.put.get(name) or self.drop.get(name)}
+        return json.dumps(delta, separators=(",", ":"), ensure_ascii=False)
+
+
+def compare(*, name: str, old: dict[Key, Any], new: dict[Key, Any],
+            keys: Iterable[Key]) -> tuple[list[Any], list[Key]]:
+    """Among `keys`, the records of `new` that differ from `old`, and the keys `new` lacks."""
+    put, drop = [], []
+    for key in keys:
+        record = new.get(key)
+        if record is None:
+            if key in old:
+                drop.append(key)
+        elif not _same(old.get(key), record):
+            put.append(record)
+    return list(ordered(name, put)), drop
+
+
+def change_between(*, before: Dataset, after: Dataset) -> Change:
+    """Every difference between two datasets (a whole comparison)."""
+    old, new = state_of(before), state_of(after)
+    change = Change()
+    for name in RECORD_TYPES:
+        put, drop = compare(name=name, old=old[name], new=new[name],
+                            keys=[*new[name], *(key for key in old[name] if key not in new[name])])
+        change.put[name], change.drop[name] = put, drop
+    return change
+
+
 def delta_json(*, before: Dataset, after: Dataset) -> str:
     """What changed from `before` to `after`, as compact JSON (only the touched collections)."""
-    old, new = state_of(before), state_of(after)
-    delta: dict[str, dict[str, list[Any]]] = {}
-    for name in RECORD_TYPES:
-        put = [record.model_dump(mode="json") for key, record in new[name].items()
-               if not _same(old[name].get(key), record)]
-        drop = [key for key in old[name] if key not in new[name]]
-        if put or drop:
-            delta[name] = {"put": put, "drop": drop}
-    return json.dumps(delta, separators=(",", ":"), ensure_ascii=False)
+    return change_between(before=before, after=after).to_json()
 
 
 def _same(old: Any, new: Any) -> bool:

@@ -2,22 +2,37 @@
 speakers, source titles and event names, through each database's own full-text engine (SQLite
 FTS5, PostgreSQL tsvector with a GIN index; migration 0007).
 
-`refresh_search_index` rewrites the entries from the dataset being published, inside the publish
-transaction, so the index always matches the latest revision. Text is folded (accents removed,
-lower case) before it is indexed and before it is looked up, identically on both engines."""
+Each publish brings the entries from the previous revision to the new one inside its
+transaction, touching only the entries of the records it changed (`update_search_index`; the
+first publish writes them all, `refresh_search_index`), so the index always matches the latest
+revision. Text is folded (accents removed, lower case) before it is indexed and before it is
+looked up, identically on both engines."""
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import Table, delete, func, insert, select, text
 from sqlmodel import Session
 
 from app.models import SearchEntry
 from app.services.mapdata import EUROPE_ALPHA3, PARTNER_ALPHA3
-from app.services.records import CitationRecord, CommitmentRecord, Dataset, EventRecord
+from app.services.records import (
+    CitationRecord,
+    CommitmentRecord,
+    CountryRecord,
+    Dataset,
+    EventRecord,
+    SourceRecord,
+)
+from app.services.revstore import Change
 
+TABLE: Table = SearchEntry.__table__  # type: ignore[attr-defined]
 MAX_QUERY = 200
 MAX_TERMS = 8
 MAX_RESULTS = 50
@@ -69,10 +84,18 @@ class SearchResults:
         return sum(len(hits) for hits in self.groups.values())
 
 
+@lru_cache(maxsize=4096)
 def fold(value: str) -> str:
     """Lower case without accents: "Türkiye" -> "turkiye" (the same on both engines)."""
+    if value.isascii():
+        return value.lower()  # what casefold and NFKD make of ASCII
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _fold_words(*parts: str) -> str:
+    """fold(" ".join(parts)), piece by piece (pieces repeat: the cache serves them)."""
+    return " ".join(fold(part) for part in parts)
 
 
 def query_terms(query: str) -> list[str]:
@@ -90,56 +113,117 @@ def query_terms(query: str) -> list[str]:
 
 # --- building the entries ------------------------------------------------------------------
 
-def _country_entries(dataset: Dataset) -> list[SearchEntry]:
-    entries = []
-    for country in dataset.countries:
-        codes = [country.code, EUROPE_ALPHA3.get(country.code) or PARTNER_ALPHA3.get(country.code)]
-        names = [country.name, *ALIASES.get(country.code, ()), *(c for c in codes if c)]
-        entries.append(SearchEntry(kind=HitKind.country, url=f"/countries/{country.code.lower()}",
-                                   title=country.name, detail=", ".join(names[1:]),
-                                   folded=fold(" ".join(names))))
-    return entries
+class Entry(NamedTuple):
+    """One row of the index (search_entry), as plain values."""
+
+    kind: str
+    url: str
+    title: str
+    detail: str
+    folded: str
 
 
-def _quote_entry(commitment: CommitmentRecord, citation: CitationRecord,
-                 country: str) -> SearchEntry:
+def _country_entry(country: CountryRecord) -> Entry:
+    codes = [country.code, EUROPE_ALPHA3.get(country.code) or PARTNER_ALPHA3.get(country.code)]
+    names = [country.name, *ALIASES.get(country.code, ()), *(c for c in codes if c)]
+    return Entry(HitKind.country, f"/countries/{country.code.lower()}", country.name,
+                 ", ".join(names[1:]), fold(" ".join(names)))
+
+
+def _quote_entry(commitment: CommitmentRecord, citation: CitationRecord, country: str) -> Entry:
     speaker = citation.speaker or ""
     url = f"/countries/{commitment.country_code.lower()}#commitment-{commitment.id}"
-    return SearchEntry(
-        kind=HitKind.quote, url=url,
-        title=f"{country}: {speaker}" if speaker else country, detail=citation.quote,
-        folded=fold(" ".join((citation.quote, speaker, country))))
+    return Entry(HitKind.quote, url, f"{country}: {speaker}" if speaker else country,
+                 citation.quote, _fold_words(citation.quote, speaker, country))
 
 
-def _quote_entries(dataset: Dataset) -> list[SearchEntry]:
-    names = {country.code: country.name for country in dataset.countries}
+def _quote_entries(commitments: Iterable[CommitmentRecord], names: dict[str, str]) -> list[Entry]:
     return [_quote_entry(commitment, citation, names.get(commitment.country_code, ""))
-            for commitment in dataset.commitments if commitment.retracted_at is None
+            for commitment in commitments if commitment.retracted_at is None
             for citation in commitment.citations]
 
 
-def _event_entry(event: EventRecord) -> SearchEntry:
-    return SearchEntry(kind=HitKind.event, url=f"/events/{event.slug}", title=event.name,
-                       detail=event.place or "", folded=fold(f"{event.name} {event.place or ''}"))
+def _source_entry(source: SourceRecord) -> Entry:
+    return Entry(HitKind.source, f"/sources/{source.id}", source.title,
+                 ", ".join(p for p in (source.outlet, source.author) if p),
+                 fold(" ".join(p for p in (source.title, source.outlet, source.author) if p)))
 
 
-def search_entries(dataset: Dataset) -> list[SearchEntry]:
-    sources = [SearchEntry(kind=HitKind.source, url=f"/sources/{source.id}", title=source.title,
-                           detail=", ".join(p for p in (source.outlet, source.author) if p),
-                           folded=fold(" ".join(p for p in (source.title, source.outlet,
-                                                            source.author) if p)))
-               for source in dataset.sources]
-    return [*_country_entries(dataset), *_quote_entries(dataset), *sources,
+def _event_entry(event: EventRecord) -> Entry:
+    return Entry(HitKind.event, f"/events/{event.slug}", event.name, event.place or "",
+                 fold(f"{event.name} {event.place or ''}"))
+
+
+def search_entries(dataset: Dataset) -> list[Entry]:
+    names = {country.code: country.name for country in dataset.countries}
+    return [*(_country_entry(country) for country in dataset.countries),
+            *_quote_entries(dataset.commitments, names),
+            *(_source_entry(source) for source in dataset.sources),
             *(_event_entry(event) for event in dataset.events)]
 
 
-def refresh_search_index(*, session: Session, dataset: Dataset) -> None:
-    """Rewrite the entries for the dataset being published (inside its transaction)."""
-    session.execute(delete(SearchEntry))
-    session.add_all(search_entries(dataset))
-    session.flush()
+def _entries_of(dataset: Dataset, change: Change) -> Counter[Entry]:
+    """The entries of `dataset` that `change` can affect: its countries (with their quotes,
+    which name the country), commitments, sources and events."""
+    codes = change.keys("countries")
+    commitments = change.keys("commitments")
+    names = {country.code: country.name for country in dataset.countries}
+    sources, events = change.keys("sources"), change.keys("events")
+    return Counter([
+        *(_country_entry(country) for country in dataset.countries if country.code in codes),
+        *_quote_entries((c for c in dataset.commitments
+                         if c.id in commitments or c.country_code in codes), names),
+        *(_source_entry(source) for source in dataset.sources if source.id in sources),
+        *(_event_entry(event) for event in dataset.events if event.id in events)])
+
+
+def _insert(session: Session, entries: Iterable[Entry]) -> None:
+    """Add entries (and, on SQLite, to the FTS5 index over them)."""
+    rows = [entry._asdict() for entry in entries]
+    if not rows:
+        return
+    start = session.execute(select(func.max(TABLE.c.id))).scalar() or 0
+    session.execute(insert(TABLE), rows)
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+        session.execute(text("INSERT INTO search_fts(rowid, folded) "
+                             "SELECT id, folded FROM search_entry WHERE id > :start"),
+                        {"start": start})
+
+
+def _remove(session: Session, entries: Counter[Entry]) -> None:
+    """Remove one stored row per entry counted (and, on SQLite, from the FTS5 index)."""
+    if not entries:
+        return
+    left = Counter(entries)
+    rows = session.execute(select(TABLE.c.id, *(TABLE.c[name] for name in Entry._fields))
+                           .where(TABLE.c.url.in_(sorted({e.url for e in entries})))).all()
+    doomed = []
+    for row in rows:
+        entry = Entry(*row[1:])
+        if left[entry] > 0:
+            left[entry] -= 1
+            doomed.append({"id": row[0], "folded": entry.folded})
+    if doomed and session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO search_fts(search_fts, rowid, folded) "
+                             "VALUES ('delete', :id, :folded)"), doomed)
+    session.execute(delete(TABLE).where(TABLE.c.id.in_([row["id"] for row in doomed])))
+
+
+def update_search_index(*, session: Session, before: Dataset, after: Dataset,
+                        change: Change) -> None:
+    """Bring the index from `before` to `after` (inside the publish transaction), touching only
+    the entries `change` affects."""
+    old, new = _entries_of(before, change), _entries_of(after, change)
+    _remove(session, old - new)
+    _insert(session, (new - old).elements())
+
+
+def refresh_search_index(*, session: Session, dataset: Dataset) -> None:
+    """Rewrite every entry for the dataset being published (inside its transaction)."""
+    session.execute(delete(TABLE))
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
+    _insert(session, search_entries(dataset))
 
 
 def fill_empty_search_index(*, session: Session, dataset: Dataset) -> bool:
