@@ -123,9 +123,17 @@ def _bulk_delete(session: Session, rng: random.Random) -> None:
         session.exec(delete(Mention).where(col(Mention.id) == mention.id))  # type: ignore
 
 
-EDITS: list[Edit] = [_rename_country, _add_country, _add_commitment, _change_commitment,
-                     _move_citation, _drop_citation, _retitle_source, _drop_mention,
-                     _event_parts, _bulk_update, _bulk_delete]
+def _bulk_by_other_column(session: Session, rng: random.Random) -> None:
+    """A bulk UPDATE not by key, and textual SQL: their collections are re-read whole."""
+    session.exec(update(Source).where(col(Source.id) > rng.randint(0, 5))  # type: ignore
+                 .values(note=f"note {rng.randint(1, 99)}"))
+    session.execute(text("UPDATE commitment SET summary = 'by SQL' WHERE id = "
+                         "(SELECT min(id) FROM commitment)"))
+
+
+EDITS: list[Edit] = [_bulk_by_other_column, _rename_country, _add_country, _add_commitment,
+                     _change_commitment, _move_citation, _drop_citation, _retitle_source,
+                     _drop_mention, _event_parts, _bulk_update, _bulk_delete]
 
 
 def _stored_entries(session: Session) -> Counter[Entry]:

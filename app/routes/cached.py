@@ -1,6 +1,7 @@
 """Serving from the page cache: pages, their JSON twins and the hot API answers are rendered once
 per data revision (app/services/pagecache.py) and sent as stored bytes, gzip when accepted."""
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -105,8 +106,14 @@ def kept(request: Request, dataset: Dataset, render_page: Callable[[], Rendered]
 
 
 def json_body(content: Any) -> Rendered:
-    """`content` as FastAPI would send it from a route returning it."""
-    return Rendered(bytes(JSONResponse(jsonable_encoder(content)).body), JSON)
+    """`content` as FastAPI would send it from a route returning it (plain values are written
+    straight away; only what JSON cannot hold goes through FastAPI's encoder)."""
+    try:
+        body = json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None,
+                          separators=(",", ":"), default=jsonable_encoder).encode()
+    except (TypeError, ValueError):
+        body = bytes(JSONResponse(jsonable_encoder(content)).body)
+    return Rendered(body, JSON)
 
 
 def html_page(request: Request, name: str, context: dict[str, Any], *,

@@ -11,9 +11,10 @@ everything written since the last publish of this session is covered.
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Column, event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList, TextClause
 from sqlmodel import SQLModel
 
 from app.models import (
@@ -94,11 +95,30 @@ def _note_bulk_writes(state: ORMExecuteState) -> None:
     notes = touched(state.session)
     if state.is_update or state.is_delete or state.is_insert:
         mapper = state.bind_mapper
-        table = mapper.class_.__tablename__ if mapper is not None else None
-        if table in TABLES:
-            notes.whole.add(TABLES[table])
+        model = mapper.class_ if mapper is not None else None
+        keys = _keys_named(state.statement, OWNERS[model][1]) if model in OWNERS else None
+        if keys is not None and model is not None:
+            notes.keys[OWNERS[model][0]].update(keys)
+        elif model is not None and str(model.__tablename__) in TABLES:
+            notes.whole.add(TABLES[str(model.__tablename__)])
     elif isinstance(state.statement, TextClause):
         written = WRITE_SQL.match(state.statement.text)
         table = written.group(2).lower() if written else None
         if table in TABLES:
             notes.whole.add(TABLES[table])
+
+
+def _keys_named(statement: object, column: str) -> set[Key] | None:
+    """The keys an UPDATE or DELETE can touch, when its WHERE requires `column` = a value (alone
+    or ANDed with other terms); None when it may touch any row."""
+    where = getattr(statement, "whereclause", None)
+    if where is None:
+        return None
+    terms = where.clauses if isinstance(where, BooleanClauseList) and where.operator is \
+        operators.and_ else [where]
+    for term in terms:
+        if (isinstance(term, BinaryExpression) and term.operator is operators.eq
+                and isinstance(term.left, Column) and term.left.name == column
+                and isinstance(term.right, BindParameter) and term.right.value is not None):
+            return {term.right.value}
+    return None

@@ -1,6 +1,7 @@
 """Country queries over a Dataset: the list with stances, one country's record, stance changes."""
 
 from datetime import date, datetime
+from functools import partial
 
 from pydantic import BaseModel
 
@@ -172,12 +173,16 @@ def _disputed_now(dataset: Dataset, live: list[CommitmentRecord]) -> bool:
     return any(is_disputed(dataset=dataset, commitment=c) for c in live if c.date == day)
 
 
+def _summaries(dataset: Dataset, as_of: date) -> list[CountrySummary]:
+    return [_summarise(dataset, country, as_of) for country in dataset.countries]
+
+
 def list_countries(
     *, dataset: Dataset, as_of: date, stance: Stance | None = None, query: str | None = None
 ) -> list[CountrySummary]:
     """Every country's stance on `as_of`, by name; optionally one stance, or a name search."""
     needle = (query or "").strip().casefold()
-    rows = [_summarise(dataset, country, as_of) for country in dataset.countries]
+    rows = dataset.derived(("summaries", as_of), partial(_summaries, dataset, as_of))
     return sorted(
         (
             row for row in rows

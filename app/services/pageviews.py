@@ -1,5 +1,6 @@
 """What the public pages show, as data: each page and its JSON twin come from one call here."""
 
+from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from app.services.mapdata import (
     map_data,
 )
 from app.services.records import ConditionsRecord, Dataset
+from app.services.stances import stance_on
 
 LOCATIONS: dict[str, str] = {
     Location.ukraine: "troops would be deployed inside Ukraine",
@@ -167,20 +169,24 @@ class DashboardView(BaseModel):
     change_dates: list[date] = []
 
 
-def _stances_on(dataset: Dataset, day: date) -> dict[str, Stance]:
-    return {row.code: row.stance for row in list_countries(dataset=dataset, as_of=day)}
-
-
 def stance_change_dates(*, dataset: Dataset, until: date) -> list[date]:
-    """The dates (up to `until`) on which any country's stance changed: the time slider's stops."""
-    candidates = sorted({c.date for c in dataset.commitments
-                         if not c.is_retracted and c.date <= until})
-    changed, before = [], {country.code: Stance.undeclared for country in dataset.countries}
-    for day in candidates:
-        after = _stances_on(dataset, day)
-        if after != before:
+    """The dates (up to `until`) on which any country's stance changed: the time slider's stops.
+    A country's stance can change only on the date of one of its live commitments, so each day
+    looks at the countries with a commitment dated that day."""
+    tracked = {country.code for country in dataset.countries}
+    days: dict[date, set[str]] = defaultdict(set)
+    for commitment in dataset.commitments:
+        if not commitment.is_retracted and commitment.date <= until:
+            days[commitment.date].add(commitment.country_code)
+    changed, current = [], dict.fromkeys(tracked, Stance.undeclared)
+    for day in sorted(days):
+        moved = False
+        for code in days[day] & tracked:
+            stance = stance_on(dataset.commitments_of(code), day)
+            moved = moved or stance != current[code]
+            current[code] = stance
+        if moved:
             changed.append(day)
-        before = after
     return changed
 
 

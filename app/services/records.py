@@ -5,12 +5,16 @@ what changed as a revision (app/services/revstore.py), so `?rev=N` reproduces re
 """
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 from app.models import Attribution, Firmness
+
+T = TypeVar("T")
 
 
 class Record(BaseModel):
@@ -135,51 +139,97 @@ class Dataset(Record):
     mentions: tuple[MentionRecord, ...] = ()
     events: tuple[EventRecord, ...] = ()  # absent from snapshots older than events
 
-    _by_code: dict[str, CountryRecord] = PrivateAttr(default_factory=dict)
-    _sources: dict[int, SourceRecord] = PrivateAttr(default_factory=dict)
-    _by_country: dict[str, list[CommitmentRecord]] = PrivateAttr(default_factory=dict)
-    _mentions: dict[str, list[MentionRecord]] = PrivateAttr(default_factory=dict)
-    _events: dict[int, EventRecord] = PrivateAttr(default_factory=dict)
-    _citations: dict[int, CitationRecord] = PrivateAttr(default_factory=dict)
-    _holders: dict[int, CommitmentRecord] = PrivateAttr(default_factory=dict)
+    _lookup: "Lookup | None" = PrivateAttr(default=None)
 
-    def model_post_init(self, _context: object) -> None:
-        self._by_code = {country.code: country for country in self.countries}
-        self._sources = {source.id: source for source in self.sources}
-        by_country: dict[str, list[CommitmentRecord]] = defaultdict(list)
-        for commitment in sorted(self.commitments, key=lambda c: (c.date, c.id)):
-            by_country[commitment.country_code].append(commitment)
-        self._by_country = dict(by_country)
-        mentions: dict[str, list[MentionRecord]] = defaultdict(list)
-        for mention in self.mentions:
-            mentions[mention.country_code].append(mention)
-        self._mentions = dict(mentions)
-        self._events = {event.id: event for event in self.events}
-        self._citations = {cit.id: cit for c in self.commitments for cit in c.citations}
-        self._holders = {cit.id: c for c in self.commitments for cit in c.citations}
+    def __eq__(self, other: object) -> bool:
+        """Equal when the data is (whether the lookups were built yet does not count)."""
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in type(self).model_fields)
+
+    @property
+    def _index(self) -> "Lookup":
+        """The lookups, built on first use (a publish makes datasets it never reads this way)."""
+        private = self.__pydantic_private__  # read directly: pydantic's own path is slow
+        lookup = private.get("_lookup") if private is not None else None
+        if lookup is None:
+            lookup = self._lookup = Lookup.of(self)
+        return lookup
 
     def country(self, code: str) -> CountryRecord | None:
-        return self._by_code.get(code.upper())
+        return self._index.by_code.get(code.upper())
 
     def source(self, source_id: int) -> SourceRecord | None:
-        return self._sources.get(source_id)
+        return self._index.sources.get(source_id)
 
     def commitments_of(self, code: str) -> list[CommitmentRecord]:
         """All commitments of a country, retracted included, oldest first (date, then id)."""
-        return self._by_country.get(code, [])
+        return self._index.by_country.get(code, [])
 
     def mentions_of(self, code: str) -> list[MentionRecord]:
-        return self._mentions.get(code, [])
+        return self._index.mentions.get(code, [])
 
     def event(self, event_id: int | None) -> EventRecord | None:
-        return self._events.get(event_id) if event_id is not None else None
+        return self._index.events.get(event_id) if event_id is not None else None
 
     def event_by_slug(self, slug: str) -> EventRecord | None:
         return next((e for e in self.events if e.slug == slug), None)
 
     def citation(self, citation_id: int | None) -> CitationRecord | None:
         """A commitment's citation by id (any commitment's)."""
-        return self._citations.get(citation_id) if citation_id is not None else None
+        return self._index.citations.get(citation_id) if citation_id is not None else None
+
+    def commitment_of_id(self, commitment_id: int) -> CommitmentRecord | None:
+        return self._index.by_id.get(commitment_id)
+
+    def live_on_day(self, code: str, day: date) -> list[CommitmentRecord]:
+        """A country's commitments dated `day` that are not retracted, by id."""
+        return self._index.live_by_day.get((code, day), [])
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A value computed from this dataset (which never changes), computed once."""
+        memo = self._index.derived
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]  # type: ignore[return-value]
 
     def commitment_of_citation(self, citation_id: int) -> CommitmentRecord | None:
-        return self._holders.get(citation_id)
+        return self._index.holders.get(citation_id)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A dataset's records by what pages look them up by."""
+
+    by_code: dict[str, CountryRecord]
+    sources: dict[int, SourceRecord]
+    by_country: dict[str, list[CommitmentRecord]]
+    mentions: dict[str, list[MentionRecord]]
+    events: dict[int, EventRecord]
+    citations: dict[int, CitationRecord]
+    holders: dict[int, CommitmentRecord]
+    live_by_day: dict[tuple[str, date], list[CommitmentRecord]]
+    by_id: dict[int, CommitmentRecord]
+    derived: dict[Hashable, object] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> "Lookup":
+        by_country: dict[str, list[CommitmentRecord]] = defaultdict(list)
+        for commitment in sorted(dataset.commitments, key=lambda c: (c.date, c.id)):
+            by_country[commitment.country_code].append(commitment)
+        live_by_day: dict[tuple[str, date], list[CommitmentRecord]] = defaultdict(list)
+        for commitment in dataset.commitments:
+            if not commitment.is_retracted:
+                live_by_day[(commitment.country_code, commitment.date)].append(commitment)
+        mentions: dict[str, list[MentionRecord]] = defaultdict(list)
+        for mention in dataset.mentions:
+            mentions[mention.country_code].append(mention)
+        return cls(
+            by_code={country.code: country for country in dataset.countries},
+            sources={source.id: source for source in dataset.sources},
+            by_country=dict(by_country), mentions=dict(mentions),
+            events={event.id: event for event in dataset.events},
+            citations={cit.id: cit for c in dataset.commitments for cit in c.citations},
+            holders={cit.id: c for c in dataset.commitments for cit in c.citations},
+            live_by_day=dict(live_by_day),
+            by_id={commitment.id: commitment for commitment in dataset.commitments})
