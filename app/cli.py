@@ -1,9 +1,13 @@
-"""Command line: `python -m app serve|migrate|seed` (also the `coalition-tracker` script)."""
+"""Command line: `python -m app serve|cards|migrate|seed|...` (also the `coalition-tracker`
+script)."""
 
 import argparse
 import os
 import secrets
+import signal
+import subprocess  # nosec B404
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
 
-from app.config import PROJECT_ROOT, get_settings
+from app.config import PROJECT_ROOT, CardDrawing, Settings, get_settings
 from app.db import get_engine
 from app.services.auth import MIN_PASSWORD_LENGTH, AccountError, create_user
 from app.services.backup import BackupError, backup_database, restore_database
@@ -65,11 +69,40 @@ def ensure_secret_key() -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     ensure_secret_key()
     settings = get_settings()
     workers = args.workers or settings.workers
+    worker = _start_card_worker(settings.spawn_card_worker)
+    try:
+        _serve_web(settings, workers)
+    finally:
+        _stop_card_worker(worker)
+    return 0
+
+
+def _start_card_worker(spawn: bool) -> subprocess.Popen[bytes] | None:
+    """The card worker process beside the web workers, which then only queue cards."""
+    if not spawn:
+        return None
+    os.environ["CARD_DRAWING"] = CardDrawing.worker.value  # inherited by the web workers
+    get_settings.cache_clear()
+    return subprocess.Popen([sys.executable, "-m", "app", "cards"],  # nosec B603
+                            env={**os.environ, "CARD_WORKER_PARENT": str(os.getpid())})
+
+
+def _stop_card_worker(worker: subprocess.Popen[bytes] | None) -> None:
+    if worker is None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+def _serve_web(settings: Settings, workers: int) -> None:
+    import uvicorn
+
     # loop="asyncio": under a burst of 200 connections uvloop left some waiting for seconds
     # (wrk timeouts, p99 1.2 s) where asyncio served all within 60 ms, at the same requests/s.
     uvicorn.run("app.main:app", host=settings.host, port=settings.port, workers=workers,
@@ -77,6 +110,19 @@ def serve(args: argparse.Namespace) -> int:
                 server_header=False,
                 log_config=logging_config(settings.log_level), access_log=False,
                 loop="asyncio")
+
+
+def cards(_args: argparse.Namespace) -> int:
+    """The card worker: draws share cards until stopped (SIGTERM or SIGINT)."""
+    import logging.config
+
+    from app.services.cardworker import run_worker
+
+    logging.config.dictConfig(logging_config(get_settings().log_level))
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    run_worker(stop=stop)
     return 0
 
 
@@ -132,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coalition-tracker", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     handlers: dict[str, tuple[Callable[[argparse.Namespace], int], str]] = {
-        "serve": (serve, "serve the app on HOST:PORT"),
+        "serve": (serve, "serve the app on HOST:PORT (and start the share-card worker)"),
+        "cards": (cards, "draw share cards until stopped (the worker `serve` starts)"),
         "migrate": (migrate, "upgrade the database schema to the latest migration"),
         "seed": (seed, "load the seed dataset into an empty database (idempotent)"),
         "backup": (backup, "write a backup of the database to PATH (SQLite file or pg_dump)"),

@@ -1,5 +1,6 @@
 """The one Settings object. Every field is documented in .env.example (a test checks)."""
 
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -7,6 +8,11 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class CardDrawing(StrEnum):
+    inline = "inline"
+    worker = "worker"
 
 
 class Settings(BaseSettings):
@@ -42,6 +48,16 @@ class Settings(BaseSettings):
     )
     prerender_cards: bool = Field(
         default=True, description="Render share-card images in the background after each save."
+    )
+    card_drawing: CardDrawing = Field(
+        default=CardDrawing.inline,
+        description="Where share cards are drawn: `inline` (a thread of the web process) or "
+        "`worker` (the card worker process, `python -m app cards`; `serve` starts one and sets "
+        "this for its web workers).",
+    )
+    spawn_card_worker: bool = Field(
+        default=True, description="`serve` starts the card worker beside the web workers (false "
+        "when it runs on its own, e.g. the compose service `cards`).",
     )
 
     trusted_proxies: str = Field(

@@ -34,7 +34,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.config import get_settings
+from app.config import CardDrawing, get_settings
 from app.dates import format_date
 from app.db import get_engine
 from app.services.dataset import dataset_at, latest_revision_id
@@ -160,7 +160,7 @@ def cards_folder() -> Path:
 
 def previous_image(name: str) -> bytes | None:
     """The newest image drawn of the card `name` (whatever it showed), if any."""
-    files = sorted(cards_folder().glob(f"{name.lower()}-*.png"), key=_modified)
+    files = sorted(cards_folder().glob(f"{name.lower()}-*.png"), key=modified)
     for file in reversed(files):
         try:
             return file.read_bytes()
@@ -169,14 +169,14 @@ def previous_image(name: str) -> bytes | None:
     return None
 
 
-def _modified(file: Path) -> float:
+def modified(file: Path) -> float:
     try:
         return file.stat().st_mtime
     except OSError:
         return 0.0
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
@@ -199,7 +199,7 @@ def _draw(path: Path, card: dict[str, Any]) -> bytes:
     if path.exists():
         return path.read_bytes()
     png = renderer().render(card, width=WIDTH, height=HEIGHT)
-    _write_atomically(path, png)
+    write_atomically(path, png)
     return png
 
 
@@ -243,7 +243,12 @@ def requested_card(*, dataset: Dataset, name: str, card: dict[str, Any]) -> Card
     path = card_path(dataset=dataset, name=name, card=card)
     if path.exists():
         return CardImage(path.read_bytes(), final=True)
-    recent = dataset.revision > _latest_revision() - KEEP_REVISIONS
+    recent = dataset.revision > latest_revision() - KEEP_REVISIONS
+    if get_settings().card_drawing is CardDrawing.worker:
+        if recent:
+            queue_card(revision=dataset.revision, path=path, card=card)
+        previous = previous_image(name)
+        return None if previous is None else CardImage(previous, final=False)
     job = _queue(path, card) if recent else None
     previous = previous_image(name)
     if previous is not None:
@@ -254,9 +259,34 @@ def requested_card(*, dataset: Dataset, name: str, card: dict[str, Any]) -> Card
         return None
 
 
-def _latest_revision() -> int:
+def latest_revision() -> int:
     with Session(get_engine()) as session:
         return latest_revision_id(session=session) or 0
+
+
+def dataset_of(revision: int) -> Dataset | None:
+    with Session(get_engine()) as session:
+        return dataset_at(session=session, revision=revision)
+
+
+def spool_folder() -> Path:
+    """Where web processes leave requests for the card worker (app/services/cardworker.py)."""
+    return cards_folder() / "queue"
+
+
+def queue_card(*, revision: int, path: Path, card: dict[str, Any]) -> bool:
+    """Ask the card worker to draw `card` into `path`; False when the spool is full (MAX_QUEUED).
+    Asking again for the same card is the same request."""
+    spool = spool_folder()
+    request = spool / f"{path.stem}.json"
+    if request.exists():
+        return True
+    spool.mkdir(parents=True, exist_ok=True)
+    if sum(1 for _ in spool.glob("*.json")) >= MAX_QUEUED:
+        return False
+    body = json.dumps({"revision": revision, "file": path.name, "card": card}, default=str)
+    write_atomically(request, body.encode())
+    return True
 
 
 def prune_cards(*, latest: int) -> None:
@@ -266,7 +296,7 @@ def prune_cards(*, latest: int) -> None:
     for folder in root.glob("rev*"):
         shutil.rmtree(folder, ignore_errors=True)
     kept: dict[str, int] = {}
-    for file in sorted(root.glob("*.png"), key=_modified, reverse=True):
+    for file in sorted(root.glob("*.png"), key=modified, reverse=True):
         name = file.name.split("-")[0]
         kept[name] = kept.get(name, 0) + 1
         if kept[name] > KEEP_IMAGES:
@@ -303,16 +333,21 @@ def _all_cards(dataset: Dataset, as_of: date) -> dict[str, dict[str, Any]]:
 
 
 def prerender(*, dataset: Dataset, as_of: date,
-              superseded: Callable[[], bool] | None = None) -> list[Path]:
+              superseded: Callable[[], bool] | None = None,
+              draw: Callable[[Path, dict[str, Any]], None] | None = None) -> list[Path]:
     """Render every card of the dataset whose content has no image yet (the others are reused);
-    returns their files. Stops early once `superseded()` says a newer revision took over."""
+    returns their files. Stops early once `superseded()` says a newer revision took over.
+    `draw(path, card)`: how to draw one (default: here, on the render thread)."""
     paths = []
     for name, card in _all_cards(dataset, as_of).items():
         path = card_path(dataset=dataset, name=name, card=card)
         if not path.exists():
             if superseded is not None and superseded():
                 break
-            card_png(dataset=dataset, name=name, card=card)
+            if draw is None:
+                card_png(dataset=dataset, name=name, card=card)
+            else:
+                draw(path, card)
         paths.append(path)
     return paths
 
@@ -343,7 +378,7 @@ def _prerender_revision(revision: int) -> None:
         return
     try:
         paths = prerender(dataset=dataset, as_of=date.today(),
-                          superseded=lambda: _latest_revision() != revision)
+                          superseded=lambda: latest_revision() != revision)
     except CardUnavailable as exc:
         log.warning("share cards of revision %s not pre-rendered: %s", revision, exc)
         return
@@ -352,8 +387,10 @@ def _prerender_revision(revision: int) -> None:
 
 
 def prerender_after_publish(revision: int) -> None:
-    """After-publish hook: render the new revision's cards in the background (PRERENDER_CARDS)."""
-    if get_settings().prerender_cards:
+    """After-publish hook: render the new revision's cards in the background (PRERENDER_CARDS);
+    with a card worker (CARD_DRAWING=worker), the worker sees the revision and draws them."""
+    settings = get_settings()
+    if settings.prerender_cards and settings.card_drawing is CardDrawing.inline:
         schedule_prerender(_prerender_revision, revision)
 
 

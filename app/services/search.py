@@ -8,6 +8,7 @@ first publish writes them all, `refresh_search_index`), so the index always matc
 revision. Text is folded (accents removed, lower case) before it is indexed and before it is
 looked up, identically on both engines."""
 
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, delete, func, insert, select, text
 from sqlmodel import Session
@@ -177,6 +178,22 @@ def _entries_of(dataset: Dataset, change: Change) -> Counter[Entry]:
         *(_event_entry(event) for event in dataset.events if event.id in events)])
 
 
+# Statements taking a whole list as one parameter: a JSON array on SQLite (json_each), an array
+# on PostgreSQL (= ANY); keyed by "is SQLite".
+FIND = {True: text("SELECT id, kind, url, title, detail, folded FROM search_entry "
+                   "WHERE url IN (SELECT value FROM json_each(:urls))"),
+        False: text("SELECT id, kind, url, title, detail, folded FROM search_entry "
+                    "WHERE url = ANY(:urls)")}
+DROP = {True: text("DELETE FROM search_entry WHERE id IN (SELECT value FROM json_each(:ids))"),
+        False: text("DELETE FROM search_entry WHERE id = ANY(:ids)")}
+FTS_DROP = text("INSERT INTO search_fts(search_fts, rowid, folded) SELECT 'delete', id, folded "
+                "FROM search_entry WHERE id IN (SELECT value FROM json_each(:ids))")
+
+
+def _listed(values: list[Any], *, sqlite: bool) -> object:
+    return json.dumps(values, ensure_ascii=False) if sqlite else values
+
+
 def _insert(session: Session, entries: Iterable[Entry]) -> None:
     """Add entries (and, on SQLite, to the FTS5 index over them)."""
     rows = [entry._asdict() for entry in entries]
@@ -194,19 +211,18 @@ def _remove(session: Session, entries: Counter[Entry]) -> None:
     """Remove one stored row per entry counted (and, on SQLite, from the FTS5 index)."""
     if not entries:
         return
-    left = Counter(entries)
-    rows = session.execute(select(TABLE.c.id, *(TABLE.c[name] for name in Entry._fields))
-                           .where(TABLE.c.url.in_(sorted({e.url for e in entries})))).all()
-    doomed = []
-    for row in rows:
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    urls = _listed(sorted({entry.url for entry in entries}), sqlite=sqlite)
+    left, doomed = Counter(entries), []
+    for row in session.execute(FIND[sqlite], {"urls": urls}).all():
         entry = Entry(*row[1:])
         if left[entry] > 0:
             left[entry] -= 1
-            doomed.append({"id": row[0], "folded": entry.folded})
-    if doomed and session.get_bind().dialect.name == "sqlite":
-        session.execute(text("INSERT INTO search_fts(search_fts, rowid, folded) "
-                             "VALUES ('delete', :id, :folded)"), doomed)
-    session.execute(delete(TABLE).where(TABLE.c.id.in_([row["id"] for row in doomed])))
+            doomed.append(row[0])
+    ids = {"ids": _listed(doomed, sqlite=sqlite)}
+    if sqlite:
+        session.execute(FTS_DROP, ids)
+    session.execute(DROP[sqlite], ids)
 
 
 def update_search_index(*, session: Session, before: Dataset, after: Dataset,
