@@ -187,3 +187,30 @@ def test_a_publish_rereads_only_what_it_touched(db: Session) -> None:
     row = db.get(Revision, number)
     assert row is not None and row.delta is not None and row.snapshot is None
     assert '"countries"' in row.delta and '"commitments"' not in row.delta
+
+
+def test_country_summaries_are_reused_for_what_an_edit_left_alone(
+        db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After France's edit, every other country's summary is the one worked out before (its
+    records are shared between the revisions); France's is new and equals a fresh one."""
+    from app.services import countries
+
+    today = date.today()
+    publish_revision(session=db, summary="settle", user_id=None, events=[])
+    db.commit()
+    before = dataset_at(session=db)
+    assert before is not None
+    old = countries.summaries_by_code(dataset=before, as_of=today)
+    db.add(Commitment(country_code="FR", kind="opposed", date=today, summary="an about-turn"))
+    publish_revision(session=db, summary="France", user_id=None, events=[])
+    db.commit()
+    after = dataset_at(session=db)
+    assert after is not None and after.revision > before.revision
+    new = countries.summaries_by_code(dataset=after, as_of=today)
+    assert all(new[code] is old[code] for code in old if code != "FR")
+    assert new["FR"] is not old["FR"] and new["FR"].stance == "opposed"
+    monkeypatch.setattr(countries, "_memo", countries.SummaryMemo())  # afresh: the same
+    dataset_service._datasets.clear()
+    fresh = dataset_at(session=db)
+    assert fresh is not None
+    assert countries.summaries_by_code(dataset=fresh, as_of=today) == new

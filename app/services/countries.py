@@ -1,5 +1,7 @@
 """Country queries over a Dataset: the list with stances, one country's record, stance changes."""
 
+import threading
+from collections import OrderedDict
 from datetime import date, datetime
 from functools import partial
 
@@ -173,8 +175,46 @@ def _disputed_now(dataset: Dataset, live: list[CommitmentRecord]) -> bool:
     return any(is_disputed(dataset=dataset, commitment=c) for c in live if c.date == day)
 
 
+class SummaryMemo:
+    """Country summaries reused between revisions. A summary is a pure function of the country's
+    record, its commitments' records and the date, and a revision shares the records it did not
+    change with the revision before (app/services/dataset.py `advance`), so after an edit only
+    the edited country's summary is worked out again. Keyed by the records' identities; each
+    entry holds its records, so an identity cannot be reused while the entry lives. Bounded."""
+
+    def __init__(self, max_entries: int = 2048) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[int, ...], tuple[CountrySummary, tuple[object, ...]]]
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def summary(self, dataset: Dataset, country: CountryRecord, as_of: date) -> CountrySummary:
+        commitments = dataset.commitments_of(country.code)
+        key = (as_of.toordinal(), id(country), *map(id, commitments))
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+                return entry[0]
+        made = _summarise(dataset, country, as_of)
+        with self._lock:
+            self._entries[key] = (made, (country, *commitments))
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return made
+
+
+_memo = SummaryMemo()
+
+
 def _summaries(dataset: Dataset, as_of: date) -> list[CountrySummary]:
-    return [_summarise(dataset, country, as_of) for country in dataset.countries]
+    return [_memo.summary(dataset, country, as_of) for country in dataset.countries]
+
+
+def summaries_by_code(*, dataset: Dataset, as_of: date) -> dict[str, CountrySummary]:
+    """Every country's summary on `as_of`, by code (worked out once per dataset and date)."""
+    rows = dataset.derived(("summaries", as_of), partial(_summaries, dataset, as_of))
+    return {row.code: row for row in rows}
 
 
 def list_countries(
@@ -276,9 +316,10 @@ def get_country(*, dataset: Dataset, code: str, as_of: date) -> CountryDetail | 
 def stance_changes(*, dataset: Dataset, start: date, end: date) -> list[StanceChange]:
     """Countries whose stance on `end` differs from their stance on `start`, by name."""
     changes = []
+    starts = summaries_by_code(dataset=dataset, as_of=start)
+    ends = summaries_by_code(dataset=dataset, as_of=end)
     for country in dataset.countries:
-        before = _summarise(dataset, country, start)
-        after = _summarise(dataset, country, end)
+        before, after = starts[country.code], ends[country.code]
         if before.stance == after.stance:
             continue
         deciding = deciding_commitment(dataset.commitments_of(country.code), end)
