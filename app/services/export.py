@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from app.models import Firmness, Stance
@@ -42,7 +43,8 @@ class Table:
         return [column.name for column in self.columns]
 
     def records(self) -> list[dict[str, Cell]]:
-        return [dict(zip(self.column_names, row, strict=True)) for row in self.rows]
+        names = self.column_names
+        return [dict(zip(names, row, strict=True)) for row in self.rows]
 
 
 def _columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
@@ -190,6 +192,11 @@ def _by_id(commitments: Iterable[CommitmentRecord]) -> list[CommitmentRecord]:
 
 
 def commitments_table(*, dataset: Dataset) -> Table:
+    """(Worked out once per dataset: the zip, the JSON and /data share it.)"""
+    return dataset.derived(("commitments_table",), partial(_commitments_table, dataset))
+
+
+def _commitments_table(dataset: Dataset) -> Table:
     return Table(
         name="commitments",
         description="Every dated commitment, retracted ones included, with its conditions.",
@@ -199,6 +206,10 @@ def commitments_table(*, dataset: Dataset) -> Table:
 
 
 def citations_table(*, dataset: Dataset) -> Table:
+    return dataset.derived(("citations_table",), partial(_citations_table, dataset))
+
+
+def _citations_table(dataset: Dataset) -> Table:
     return Table(
         name="citations",
         description="The verbatim quotes that back each commitment.",
