@@ -131,7 +131,16 @@ def _bulk_by_other_column(session: Session, rng: random.Random) -> None:
                          "(SELECT min(id) FROM commitment)"))
 
 
-EDITS: list[Edit] = [_bulk_by_other_column, _rename_country, _add_country, _add_commitment,
+def _bulk_move_citations(session: Session, rng: random.Random) -> None:
+    """A bulk UPDATE by key that writes the key itself: both commitments change."""
+    one, other = _pick(session, Commitment, rng), _pick(session, Commitment, rng)
+    if isinstance(one, Commitment) and isinstance(other, Commitment):
+        session.exec(update(Citation).where(  # type: ignore[call-overload]
+            col(Citation.commitment_id) == one.id).values(commitment_id=other.id))
+
+
+EDITS: list[Edit] = [_bulk_by_other_column, _bulk_move_citations, _rename_country, _add_country,
+                     _add_commitment,
                      _change_commitment, _move_citation, _drop_citation, _retitle_source,
                      _drop_mention, _event_parts, _bulk_update, _bulk_delete]
 

@@ -112,8 +112,10 @@ def _keys_named(statement: object, column: str) -> set[Key] | None:
     """The keys an UPDATE or DELETE can touch, when its WHERE requires `column` = a value (alone
     or ANDed with other terms); None when it may touch any row."""
     where = getattr(statement, "whereclause", None)
-    if where is None:
-        return None
+    written = getattr(statement, "_values", None) or {}
+    if where is None or column in {getattr(key, "key", str(key)) for key in written} \
+            or getattr(statement, "_ordered_values", None):
+        return None  # any row, or rows whose key itself changes
     terms = where.clauses if isinstance(where, BooleanClauseList) and where.operator is \
         operators.and_ else [where]
     for term in terms:

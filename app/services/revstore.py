@@ -102,22 +102,6 @@ def compare(*, name: str, old: dict[Key, Any], new: dict[Key, Any],
     return list(ordered(name, put)), drop
 
 
-def change_between(*, before: Dataset, after: Dataset) -> Change:
-    """Every difference between two datasets (a whole comparison)."""
-    old, new = state_of(before), state_of(after)
-    change = Change()
-    for name in RECORD_TYPES:
-        put, drop = compare(name=name, old=old[name], new=new[name],
-                            keys=[*new[name], *(key for key in old[name] if key not in new[name])])
-        change.put[name], change.drop[name] = put, drop
-    return change
-
-
-def delta_json(*, before: Dataset, after: Dataset) -> str:
-    """What changed from `before` to `after`, as compact JSON (only the touched collections)."""
-    return change_between(before=before, after=after).to_json()
-
-
 def _same(old: Any, new: Any) -> bool:
     return old is new or old == new
 
