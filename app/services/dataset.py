@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, func
+from sqlalchemy import event as orm_events
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, SQLModel, col, select
 
@@ -296,7 +297,24 @@ def publish_revision(
         event.revision_id = number
         event.at = revision.created_at
         session.add(event)
+    session.info.setdefault(PUBLISHED, []).append(dataset)
     return revision
+
+
+PUBLISHED = "published_datasets"
+
+
+@orm_events.listens_for(Session, "after_commit")
+def _keep_published(session: Session) -> None:
+    """Once a publish is committed, its dataset is this worker's cached copy of the revision
+    (the first read after an edit does not rebuild it from the delta just written)."""
+    for dataset in session.info.pop(PUBLISHED, []):
+        _datasets.put((dataset.revision, dataset.published_at), dataset)
+
+
+@orm_events.listens_for(Session, "after_rollback")
+def _forget_published(session: Session) -> None:
+    session.info.pop(PUBLISHED, None)
 
 
 def _is_stored_whole(session: Session, number: int | None) -> bool:
