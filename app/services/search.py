@@ -18,7 +18,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Table, delete, func, select, text
 from sqlmodel import Session
 
 from app.models import SearchEntry
@@ -186,6 +186,14 @@ FIND = {True: text("SELECT id, kind, url, title, detail, folded FROM search_entr
                     "WHERE url = ANY(:urls)")}
 DROP = {True: text("DELETE FROM search_entry WHERE id IN (SELECT value FROM json_each(:ids))"),
         False: text("DELETE FROM search_entry WHERE id = ANY(:ids)")}
+ADD = {True: text("INSERT INTO search_entry (kind, url, title, detail, folded) SELECT "
+                  "json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+                  "json_extract(value, '$[2]'), json_extract(value, '$[3]'), "
+                  "json_extract(value, '$[4]') "
+                  "FROM json_each(:rows) ORDER BY key"),
+       False: text("INSERT INTO search_entry (kind, url, title, detail, folded) SELECT * FROM "
+                   "unnest(CAST(:kind AS text[]), CAST(:url AS text[]), CAST(:title AS text[]), "
+                   "CAST(:detail AS text[]), CAST(:folded AS text[]))")}
 FTS_DROP = text("INSERT INTO search_fts(search_fts, rowid, folded) SELECT 'delete', id, folded "
                 "FROM search_entry WHERE id IN (SELECT value FROM json_each(:ids))")
 
@@ -196,12 +204,17 @@ def _listed(values: list[Any], *, sqlite: bool) -> object:
 
 def _insert(session: Session, entries: Iterable[Entry]) -> None:
     """Add entries (and, on SQLite, to the FTS5 index over them)."""
-    rows = [entry._asdict() for entry in entries]
+    rows = list(entries)
     if not rows:
         return
     start = session.execute(select(func.max(TABLE.c.id))).scalar() or 0
-    session.execute(insert(TABLE), rows)
-    if session.get_bind().dialect.name == "sqlite":
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        values: dict[str, object] = {"rows": json.dumps(rows, ensure_ascii=False)}
+    else:
+        values = {name: [row[index] for row in rows] for index, name in enumerate(Entry._fields)}
+    session.execute(ADD[sqlite], values)
+    if sqlite:
         session.execute(text("INSERT INTO search_fts(rowid, folded) "
                              "SELECT id, folded FROM search_entry WHERE id > :start"),
                         {"start": start})
