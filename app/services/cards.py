@@ -9,10 +9,12 @@ reuses its image, and pre-rendering after a publish draws only the cards whose c
 stops (that revision's own job renders its cards). Drawing costs about a CPU-second, so it is
 rationed: one card at a time, at most MAX_QUEUED waiting, only for the revisions pages link to
 (the last KEEP_REVISIONS). A card not drawn yet answers the previous image of the same card at
-once (or, with none, waits at most RENDER_WAIT before a placeholder). Disk use is bounded: only
-the newest KEEP_IMAGES images of each card are kept. The browser starts lazily, on
-the first render in a process; when it cannot start or render, `CardUnavailable` is raised within
-a bounded time (never a hang).
+once (or, with none, waits at most RENDER_WAIT before a placeholder). With CARD_DRAWING=worker
+a web process never draws: it queues the card for the card worker process
+(app/services/cardworker.py) and answers the previous image or the placeholder at once. Disk
+use is bounded: only the newest KEEP_IMAGES images of each card are kept. The browser starts
+lazily, on the first render in a process; when it cannot start or render, `CardUnavailable` is
+raised within a bounded time (never a hang).
 """
 
 import hashlib
