@@ -348,7 +348,7 @@ class DatasetCache:
     count, so a worker's memory does not grow with the number of revisions read. Revisions never
     change once written; the time in the key guards against a recreated database."""
 
-    def __init__(self, *, max_weight: int = 60_000, max_entries: int = 6) -> None:
+    def __init__(self, *, max_weight: int = 40_000, max_entries: int = 4) -> None:
         self.max_weight, self.max_entries = max_weight, max_entries
         self._entries: OrderedDict[DatasetKey, tuple[Dataset, int]] = OrderedDict()
         self._lock = threading.Lock()

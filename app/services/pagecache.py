@@ -95,7 +95,7 @@ class PageCache:
     """A least-recently-used map of (revision, page key) -> rendered page, bounded by count and
     by the bytes it holds (a download at a large dataset weighs megabytes, a page kilobytes)."""
 
-    def __init__(self, max_entries: int = 512, max_bytes: int = 64 * 2**20) -> None:
+    def __init__(self, max_entries: int = 512, max_bytes: int = 32 * 2**20) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self._entries: OrderedDict[tuple[object, ...], CachedPage] = OrderedDict()
         self._bytes = 0
