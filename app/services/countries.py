@@ -182,7 +182,7 @@ class SummaryMemo:
     the edited country's summary is worked out again. Keyed by the records' identities; each
     entry holds its records, so an identity cannot be reused while the entry lives. Bounded."""
 
-    def __init__(self, max_entries: int = 2048) -> None:
+    def __init__(self, max_entries: int = 1024) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple[int, ...], tuple[CountrySummary, tuple[object, ...]]]
         self._entries = OrderedDict()
