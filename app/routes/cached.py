@@ -15,6 +15,7 @@ from app.services.pagecache import CachedPage, Rendered, pages, revision_key
 from app.services.records import Dataset
 from app.services.revisions import newest_revision, rendering_against
 from app.templating import is_htmx, render
+from app.web.pagememo import MEMO_FLAG
 
 JSON = "application/json"
 
@@ -38,6 +39,7 @@ def accepts_gzip(header: str) -> bool:
 
 def _response(request: Request, page: CachedPage, headers: dict[str, str] | None = None
               ) -> Response:
+    request.scope.setdefault("state", {})[MEMO_FLAG] = True  # keepable by app/web/pagememo.py
     extra = {"Vary": "HX-Request, Accept-Encoding", **dict(page.headers), **(headers or {})}
     if page.location:
         extra["Location"] = page.location
