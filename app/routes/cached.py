@@ -15,6 +15,7 @@ from app.services.pagecache import CachedPage, Rendered, pages, revision_key
 from app.services.records import Dataset
 from app.services.revisions import newest_revision, rendering_against
 from app.templating import is_htmx, render
+from app.templating import wants_fragment as wants_fragment  # pages.py imports it from here
 from app.web.pagememo import MEMO_FLAG
 
 JSON = "application/json"
@@ -22,11 +23,6 @@ JSON = "application/json"
 
 def is_json_path(path: str) -> bool:
     return path.endswith(".json") or path.startswith("/api/")
-
-
-def wants_fragment(request: Request) -> bool:
-    """An HTMX swap wants the named block; restoring history after a cache miss wants the page."""
-    return is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 def accepts_gzip(header: str) -> bool:
@@ -115,4 +111,4 @@ def html_page(request: Request, name: str, context: dict[str, Any], *,
               block: str | None = None) -> Rendered:
     """`name` rendered for this request (only `block` when HTMX asks), as `page_response` does."""
     return Rendered(render(name, {"request": request, **context},
-                           block=block if is_htmx(request) else None))
+                           block=block if wants_fragment(request) else None))
