@@ -2,13 +2,17 @@
 bytes with every header and access-log line the full path gives, one revision check that takes
 no pooled connection and runs off the event loop, and a saved change shows at the next request."""
 
+import asyncio
 import logging
+import os
+import sqlite3
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlmodel import Session
 
 from app.db import get_engine
@@ -110,3 +114,46 @@ def test_variants_and_sessions_are_kept_apart(client: TestClient) -> None:
     assert len(memo.store.entries) == held  # never kept for a request with a session
     client.get("/admin/login")
     assert len(memo.store.entries) == held
+
+
+def _revision_file(path: Path, number: int) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE revision (id INTEGER PRIMARY KEY, created_at TEXT)")
+        conn.execute("INSERT INTO revision VALUES (?, '2026-01-01')", (number,))
+    conn.close()
+
+
+def test_the_watch_follows_a_sqlite_file_swapped_in_by_a_restore(tmp_path: Path) -> None:
+    live, restored = tmp_path / "live.sqlite3", tmp_path / "restored.sqlite3"
+    _revision_file(live, 5)
+    _revision_file(restored, 3)
+    engine = create_engine(f"sqlite:///{live}")
+    watch = revisionwatch.RevisionWatch(lambda: engine)
+
+    async def twice() -> list[object]:
+        first = await watch.latest()
+        os.replace(restored, live)
+        return [first, await watch.latest()]
+
+    assert asyncio.run(twice()) == [(5, "2026-01-01"), (3, "2026-01-01")]
+    engine.dispose()
+
+
+def test_concurrent_requests_share_checks_that_started_after_they_arrived() -> None:
+    calls: list[int] = []
+    engine = create_engine("sqlite://")
+    watch = revisionwatch.RevisionWatch(lambda: engine)
+
+    def counted(self: revisionwatch._Connection) -> object:
+        calls.append(1)
+        return (len(calls), "t")
+
+    async def many() -> list[object]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(revisionwatch._Connection, "latest", counted)
+            return list(await asyncio.gather(*(watch.latest() for _ in range(20))))
+
+    answers = asyncio.run(many())
+    assert answers[0] == (1, "t") and set(answers[1:]) == {(2, "t")}
+    assert len(calls) == 2  # the first request's own check, then one for all who came during it
+    engine.dispose()

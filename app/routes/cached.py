@@ -17,6 +17,7 @@ from app.services.revisions import newest_revision, rendering_against
 from app.templating import is_htmx, render
 from app.templating import wants_fragment as wants_fragment  # pages.py imports it from here
 from app.web.pagememo import MEMO_FLAG
+from app.web.responses import json_error
 
 JSON = "application/json"
 
@@ -55,7 +56,7 @@ def _missing_revision(request: Request, rev: int | None) -> Response:
 
 def plain(request: Request, message: str, status: int) -> Response:
     if is_json_path(request.url.path):
-        return JSONResponse({"detail": message}, status)
+        return json_error(message, status)
     body = render("message.html", {"title": message, "message": message})
     return Response(body, status, media_type="text/html; charset=utf-8")
 

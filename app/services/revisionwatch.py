@@ -9,6 +9,7 @@ check answers a whole batch of requests.
 """
 
 import asyncio
+import os
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,20 @@ class _Connection:
         self.engine_of = engine_of
         self.engine: Engine | None = None
         self.raw: Any = None
+        self.file: tuple[int, int] | None = None  # SQLite: the database file it opened
+
+    @staticmethod
+    def _file_of(engine: Engine) -> tuple[int, int] | None:
+        """A restore swaps SQLite's file by a rename: an open connection would keep reading the
+        old one, so the file's identity is checked before each query."""
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        if not database or database == ":memory:":
+            return None
+        try:
+            stat = os.stat(database)
+        except OSError:
+            return None
+        return stat.st_dev, stat.st_ino
 
     def _open(self, engine: Engine) -> Any:
         cargs, cparams = engine.dialect.create_connect_args(engine.url)
@@ -45,9 +60,10 @@ class _Connection:
 
     def latest(self) -> RevisionKey | None:
         engine = self.engine_of()
-        if engine is not self.engine:
+        file = self._file_of(engine)
+        if engine is not self.engine or file != self.file:
             self.close()
-            self.engine = engine
+            self.engine, self.file = engine, file
         if self.raw is None:
             self.raw = self._open(engine)
         try:
