@@ -157,3 +157,16 @@ def test_concurrent_requests_share_checks_that_started_after_they_arrived() -> N
     assert answers[0] == (1, "t") and set(answers[1:]) == {(2, "t")}
     assert len(calls) == 2  # the first request's own check, then one for all who came during it
     engine.dispose()
+
+
+def test_clearing_the_page_cache_drops_what_was_kept_from_it(client: TestClient) -> None:
+    from app.services.pagecache import pages
+
+    client.get("/about")
+    memo = memo_of(client)
+    kept_before = memo.store.entries.copy()
+    client.get("/about")
+    assert kept_before and memo.store.entries.keys() == kept_before.keys()
+    pages.clear()
+    client.get("/about")  # rendered again, then kept again
+    assert len(memo.store.entries) == 1 and memo.store.version[2] == pages.generation  # type: ignore[index]

@@ -19,7 +19,7 @@ from datetime import date
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.services.pagecache import RevisionKey
+from app.services.pagecache import RevisionKey, pages
 from app.services.revisionwatch import RevisionWatch
 from app.web.base import HttpMiddleware
 from app.web.conditional import KEPT_ON_304, etag_matches
@@ -29,6 +29,9 @@ SKIPPED_PREFIXES = ("/admin", "/static/")
 SESSION_COOKIE = b"ct_session="
 MAX_HEADER = 64
 log = logging.getLogger("app.pagememo")
+# What every kept answer depends on: the latest revision, the day, and the page cache's
+# generation (clearing the page cache drops what was kept from it).
+Version = tuple[RevisionKey, date, int]
 
 
 @dataclass(frozen=True)
@@ -89,11 +92,11 @@ class Store:
 
     def __init__(self, max_entries: int = 256, max_bytes: int = 32 * 2**20) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
-        self.version: tuple[RevisionKey, date] | None = None
+        self.version: Version | None = None
         self.entries: OrderedDict[tuple[object, ...], Kept] = OrderedDict()
         self.bytes = 0
 
-    def get(self, version: tuple[RevisionKey, date], key: tuple[object, ...]) -> Kept | None:
+    def get(self, version: Version, key: tuple[object, ...]) -> Kept | None:
         if version != self.version:
             self.version, self.bytes = version, 0
             self.entries.clear()
@@ -103,7 +106,7 @@ class Store:
             self.entries.move_to_end(key)
         return kept
 
-    def put(self, version: tuple[RevisionKey, date], key: tuple[object, ...], kept: Kept) -> None:
+    def put(self, version: Version, key: tuple[object, ...], kept: Kept) -> None:
         if version != self.version or len(kept.body) > self.max_bytes // 4:
             return
         old = self.entries.pop(key, None)
@@ -137,7 +140,7 @@ class PageMemoMiddleware(HttpMiddleware):
         if key is None or latest is None:
             await self.app(scope, receive, send)
             return
-        version = (latest, date.today())
+        version = (latest, date.today(), pages.generation)
         kept = self.store.get(version, key)
         if kept is not None:
             await send_kept(kept, scope, send)
