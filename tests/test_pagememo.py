@@ -18,6 +18,7 @@ from sqlmodel import Session
 from app.db import get_engine
 from app.services import revisionwatch
 from app.web.pagememo import PageMemoMiddleware
+from tests.support.load import run  # its own thread: a browser test may hold a loop
 from tests.support.ops import publish_change
 
 PATHS = ("/", "/countries/fr", "/api/countries", "/countries/fr.json", "/?stance=troops")
@@ -135,7 +136,7 @@ def test_the_watch_follows_a_sqlite_file_swapped_in_by_a_restore(tmp_path: Path)
         os.replace(restored, live)
         return [first, await watch.latest()]
 
-    assert asyncio.run(twice()) == [(5, "2026-01-01"), (3, "2026-01-01")]
+    assert run(twice()) == [(5, "2026-01-01"), (3, "2026-01-01")]
     engine.dispose()
 
 
@@ -153,7 +154,7 @@ def test_concurrent_requests_share_checks_that_started_after_they_arrived() -> N
             patch.setattr(revisionwatch._Connection, "latest", counted)
             return list(await asyncio.gather(*(watch.latest() for _ in range(20))))
 
-    answers = asyncio.run(many())
+    answers = run(many())
     assert answers[0] == (1, "t") and set(answers[1:]) == {(2, "t")}
     assert len(calls) == 2  # the first request's own check, then one for all who came during it
     engine.dispose()
