@@ -6,7 +6,8 @@ body and rate limits, compression, conditional requests, routing and dependencie
 inside the security headers and request-id/access-log middleware, so every header and log line
 stays the same. A conditional request gets its 304 here as it would below.
 
-Never kept: a request with the session cookie, with a body, to /admin or /static; an answer
+Never kept: a request with the session cookie, with a body, to /admin, /static or a probe
+(probes never wait for the revision check); an answer
 that is not a 200, sets a cookie, or was not marked by the page cache. One revision check per
 request (app/services/revisionwatch.py: its own connection in its own thread, never a pooled
 connection on the event loop); a new revision empties the store.
@@ -25,7 +26,7 @@ from app.web.base import HttpMiddleware
 from app.web.conditional import KEPT_ON_304, etag_matches
 
 MEMO_FLAG = "page_memo"  # set in scope["state"] by a route whose answer follows the revision
-SKIPPED_PREFIXES = ("/admin", "/static/")
+SKIPPED_PREFIXES = ("/admin", "/static/", "/healthz", "/readyz")  # probes answer alone
 SESSION_COOKIE = b"ct_session="
 MAX_HEADER = 64
 log = logging.getLogger("app.pagememo")
