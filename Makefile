@@ -22,7 +22,7 @@ run: install
 	$(PY) -m app serve
 
 # Debian packages the tests need: Chromium (browser tests), PostgreSQL (second engine),
-# docker-compose (validates docker-compose.yml). Installed only when missing.
+# docker-compose (validates docker-compose.yml), nginx (the front), wrk (bench). Installed only when missing.
 system-deps:
 	@bash tests/system_deps.sh
 

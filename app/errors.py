@@ -1,7 +1,7 @@
 """Clear 4xx answers: validation errors say which parameter is wrong and what is expected; and
 fast 503s instead of stalls when the database is busy (no free connection within POOL_TIMEOUT,
-or SQLite's write lock held by other saves). One error shape: JSON `{"detail": ...}` for API and
-`.json` addresses, the message page for the rest."""
+or SQLite's write lock held by other saves). One error shape: JSON `{"detail", "errors"}`
+(app/web/responses.py) for API and `.json` addresses, the message page for the rest."""
 
 from typing import Any
 
@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.routes.cached import plain
 from app.services.locking import DatabaseBusy
 from app.templating import render
+from app.web.responses import FieldError, json_error
 
 # Addresses that answer machines: their errors stay JSON whatever the client accepts.
 MACHINE_SUFFIXES = (".json", ".atom", ".csv", ".zip", ".png", ".xml", ".txt")
@@ -32,8 +33,9 @@ def describe(errors: list[dict[str, Any]]) -> str:
 
 async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     errors = list(exc.errors()) if isinstance(exc, RequestValidationError) else []
-    payload = [{k: e.get(k) for k in ("loc", "msg", "type")} for e in errors]
-    return JSONResponse(status_code=422, content={"detail": describe(errors), "errors": payload})
+    fields = [FieldError(loc=tuple(e.get("loc", ())), msg=str(e.get("msg", "")),
+                         type=str(e.get("type", ""))) for e in errors]
+    return json_error(describe(errors), 422, errors=fields)
 
 
 def wants_page(request: Request) -> bool:
@@ -55,7 +57,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if status == 404 and wants_page(request):
         body = render("not_found.html", {"detail": detail if detail != "Not Found" else None})
         return HTMLResponse(body, 404, headers=headers)
-    return JSONResponse({"detail": detail}, status, headers=headers)
+    return json_error(str(detail), status, headers=headers)
 
 
 def is_busy(exc: Exception) -> bool:
@@ -73,8 +75,9 @@ async def busy(request: Request, exc: Exception) -> Response:
     return response
 
 
-ERROR_BODY = {"type": "object", "title": "ErrorBody", "required": ["detail"],
-              "properties": {"detail": {"type": "string", "title": "Detail"}}}
+ERROR_BODY = {"type": "object", "title": "ErrorBody", "required": ["detail", "errors"],
+              "properties": {"detail": {"type": "string", "title": "Detail"},
+                             "errors": {"type": "array", "items": {"type": "object"}}}}
 VALIDATION_BODY = {
     "type": "object", "title": "HTTPValidationError", "required": ["detail"],
     "properties": {

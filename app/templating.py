@@ -88,6 +88,12 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def wants_fragment(request: Request) -> bool:
+    """An HTMX swap wants the named block; restoring history after a cache miss (Back after
+    HTMX navigation, `HX-History-Restore-Request`) wants the whole page."""
+    return is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"
+
+
 def render(name: str, context: dict[str, Any], *, block: str | None = None) -> str:
     """The whole page, or only one of its named blocks."""
     if block:
@@ -100,5 +106,6 @@ def page_response(
     status_code: int = 200,
 ) -> HTMLResponse:
     """Render `name` for this request: only `block` when HTMX asks for it."""
-    body = render(name, {"request": request, **context}, block=block if is_htmx(request) else None)
+    chosen = block if wants_fragment(request) else None
+    body = render(name, {"request": request, **context}, block=chosen)
     return HTMLResponse(body, status_code=status_code, headers={"Vary": "HX-Request"})

@@ -4,25 +4,35 @@ Starts the app as `make run` does (migrate, seed, serve with one worker) on a fr
 temporary DATA_DIR, then with wrk measures requests/s and p50/p99 latency at 1 and 50 connections
 for `/`, `/countries/fr` and `/api/countries`, failed requests at 200 connections, and with
 Chromium the compressed bytes a first visit to `/` transfers (the page and every asset it loads).
-Prints each budget as PASS or FAIL and exits 1 if any fails.
+
+Side by side in the same run (issue 15, points 5 and 6): nginx serving the same bytes as static
+files (the app's gzip answers, `gzip_static`) is the reference; the app alone on one worker must
+reach 10% of it for each path, and `/` through the production front (deploy/nginx.conf in front
+of the same worker) 60%. Prints each budget as PASS or FAIL and exits 1 if any fails.
 """
 
+import gzip
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.support.nginx import running_nginx, start_front  # noqa: E402
 from tests.support.server import LiveServer, free_port, wait_until_up  # noqa: E402
 
 PATHS = ["/", "/countries/fr", "/api/countries"]
 FAST_PAGES = ["/", "/countries/fr"]
 FIRST_VISIT_BUDGET = 900 * 1000
+APP_SHARE_BUDGET = 0.10  # the app alone, per path, against nginx serving the same bytes
+FRONT_SHARE_BUDGET = 0.60  # `/` through the front, against the same static ceiling
+STATIC_NAMES = {"/": "index.html", "/countries/fr": "fr.html", "/api/countries": "countries.json"}
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 BROWSER_HEADERS = ["-H", "Accept-Encoding: gzip, deflate, br",
                    "-H", "Accept: text/html,application/json;q=0.9,*/*;q=0.8"]
@@ -106,6 +116,107 @@ def start_app() -> LiveServer:
     return LiveServer(url=url, process=process)
 
 
+def static_copy(url: str) -> Path:
+    """The app's answers for PATHS as files (and their gzip as .gz) for nginx to serve."""
+    folder = Path(tempfile.mkdtemp(prefix="ct-bench-static-"))
+    folder.chmod(0o755)
+    for path, name in STATIC_NAMES.items():
+        with urllib.request.urlopen(url + path) as answer:  # noqa: S310 (loopback)
+            body = answer.read()
+        (folder / name).write_bytes(body)
+        (folder / (name + ".gz")).write_bytes(gzip.compress(body, compresslevel=6, mtime=0))
+        (folder / name).chmod(0o644)
+        (folder / (name + ".gz")).chmod(0o644)
+    return folder
+
+
+def static_config(folder: Path, port: int) -> str:
+    return f"""worker_processes auto;
+pid nginx.pid;
+error_log stderr warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    sendfile on;
+    client_body_temp_path temp/body;
+    proxy_temp_path temp/proxy;
+    fastcgi_temp_path temp/fastcgi;
+    uwsgi_temp_path temp/uwsgi;
+    scgi_temp_path temp/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {folder};
+        gzip_static on;
+    }}
+}}
+"""
+
+
+@dataclass
+class Side:
+    """One path measured three ways in the same run (requests/s at 50 connections)."""
+
+    path: str
+    app: float
+    static: float
+    front: float | None = None
+    front_static: float = 0.0  # the static ceiling measured in turns with the front
+
+
+def alternating(first: tuple[str, str], second: tuple[str, str], rounds: int = 3
+                ) -> tuple[float, float]:
+    """Mean requests/s of two (url, path) targets measured in turns, 5 s each, so that the
+    machine's changing load falls on both alike."""
+    totals = [0.0, 0.0]
+    for _ in range(rounds):
+        for index, (base, path) in enumerate((first, second)):
+            totals[index] += wrk(base, path, connections=50, seconds=5).requests_per_s
+    return totals[0] / rounds, totals[1] / rounds
+
+
+def side_by_side(url: str) -> list[Side]:
+    """The app alone, nginx serving its bytes as files, and `/` through the front."""
+    folder = static_copy(url)
+    static_port = free_port()
+    config, front_port = start_front(upstream=url.removeprefix("http://"))
+    sides = []
+    with running_nginx(static_config(folder, static_port), port=static_port) as nginx, \
+            running_nginx(config, port=front_port) as front:
+        for path, name in STATIC_NAMES.items():
+            static, app = alternating((nginx.url, "/" + name), (url, path))
+            sides.append(Side(path, app, static))
+        wrk(front.url, "/", connections=10, seconds=2)
+        static, sides[0].front = alternating((nginx.url, "/index.html"), (front.url, "/"))
+        sides[0].front_static = static
+    return sides
+
+
+def share_checks(sides: list[Side]) -> list[tuple[str, bool]]:
+    checks = []
+    for side in sides:
+        share = side.app / side.static
+        checks.append((f"{side.path}: app alone >= {APP_SHARE_BUDGET:.0%} of nginx static "
+                       f"({side.app:.0f} / {side.static:.0f} = {share:.1%})",
+                       share >= APP_SHARE_BUDGET))
+    root = sides[0]
+    front_share = (root.front or 0) / root.front_static
+    checks.append((f"/ through the nginx front >= {FRONT_SHARE_BUDGET:.0%} of nginx static "
+                   f"({root.front or 0:.0f} / {root.front_static:.0f} = {front_share:.1%})",
+                   front_share >= FRONT_SHARE_BUDGET))
+    return checks
+
+
+def report_sides(sides: list[Side]) -> list[tuple[str, bool]]:
+    print(f"\n{'path':<16}{'app req/s':>11}{'nginx static':>14}{'app share':>11}{'front':>9}"
+          f"{'front share':>13}")
+    for s in sides:
+        front = (f"{s.front:>9.0f}{s.front / s.front_static:>13.1%}"
+                 if s.front is not None else "")
+        print(f"{s.path:<16}{s.app:>11.0f}{s.static:>14.0f}{s.app / s.static:>11.1%}{front}")
+    return share_checks(sides)
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -140,7 +251,8 @@ def measure(url: str) -> list[Run]:
     return runs
 
 
-def report(runs: list[Run], transferred: int, assets: list[tuple[str, int]]) -> bool:
+def report(runs: list[Run], transferred: int, assets: list[tuple[str, int]],
+           sides: list[Side]) -> bool:
     print(f"{'path':<16}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
     for r in runs:
         print(f"{r.path:<16}{r.connections:>6}{r.requests_per_s:>10.0f}{r.p50_ms:>9.2f}"
@@ -148,7 +260,7 @@ def report(runs: list[Run], transferred: int, assets: list[tuple[str, int]]) -> 
     print(f"\nfirst visit to /: {transferred} bytes in {len(assets)} responses")
     for asset_url, size in assets:
         print(f"  {size:>9}  {asset_url}")
-    checks = budgets(runs, transferred)
+    checks = budgets(runs, transferred) + report_sides(sides)
     print()
     for label, ok in checks:
         print(f"{verdict(ok)}  {label}")
@@ -160,9 +272,10 @@ def main() -> int:
     try:
         transferred, assets = first_visit_bytes(server.url)
         runs = measure(server.url)
+        sides = side_by_side(server.url)
     finally:
         server.stop()
-    return 0 if report(runs, transferred, assets) else 1
+    return 0 if report(runs, transferred, assets, sides) else 1
 
 
 if __name__ == "__main__":

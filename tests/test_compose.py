@@ -82,3 +82,17 @@ def test_every_variable_the_compose_file_reads_is_documented_in_env_example() ->
     read = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", compose))
     assert {"POSTGRES_PASSWORD", "SECRET_KEY"} <= read
     assert read - documented == set()
+
+
+def test_nginx_fronts_the_app_with_the_repositorys_config() -> None:
+    services = compose_config()["services"]
+    front, app = services["nginx"], services["app"]
+    mounts = " ".join(str(v) if isinstance(v, str) else f"{v['source']}:{v['target']}"
+                      for v in front["volumes"])
+    assert "deploy/nginx.conf:/etc/nginx/nginx.conf" in mounts
+    assert "static:/srv/static" in mounts
+    assert "app" in front["depends_on"]
+    assert "ports" not in app, "only the front is published"
+    assert any(":8080" in str(port) for port in front["ports"])
+    config = (PROJECT_ROOT / "deploy" / "nginx.conf").read_text()
+    assert "server app:8000;" in config and "alias /srv/static/" in config

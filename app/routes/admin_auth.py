@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import SessionDep
 from app.models import User
@@ -35,6 +35,7 @@ from app.services.auth import (
 from app.services.locking import DatabaseBusy, begin_write
 from app.services.suggestions import open_count
 from app.templating import is_htmx, page_response
+from app.web.responses import json_error
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -127,7 +128,7 @@ async def write_refused(request: Request, exc: Exception) -> Response:
         detail = exc.detail if isinstance(exc, WriteRefused) else "Refused."
         status = exc.status if isinstance(exc, WriteRefused) else 403
         headers = {"Retry-After": "2"} if status == 503 else None
-        return JSONResponse({"detail": detail}, status, headers=headers)
+        return json_error(detail, status, headers=headers)
     kept = {k: v for k, v in exc.form.items() if k not in NOT_KEPT and v.strip()}
     referer = request.headers.get("referer", "")
     context = {"detail": exc.detail, "kept": kept, "busy": exc.status == 503,

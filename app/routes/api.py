@@ -40,8 +40,17 @@ class SourceOne(SourceDetail):
     revision: int
 
 
+class ErrorItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
 class ErrorBody(BaseModel):
+    """The one JSON error shape (app/web/responses.py)."""
+
     detail: str
+    errors: list[ErrorItem] = []
 
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {

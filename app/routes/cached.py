@@ -16,17 +16,15 @@ from app.services.pagecache import CachedPage, Rendered, pages, revision_key
 from app.services.records import Dataset
 from app.services.revisions import newest_revision, rendering_against
 from app.templating import is_htmx, render
+from app.templating import wants_fragment as wants_fragment  # pages.py imports it from here
+from app.web.pagememo import MEMO_FLAG
+from app.web.responses import json_error
 
 JSON = "application/json"
 
 
 def is_json_path(path: str) -> bool:
     return path.endswith(".json") or path.startswith("/api/")
-
-
-def wants_fragment(request: Request) -> bool:
-    """An HTMX swap wants the named block; restoring history after a cache miss wants the page."""
-    return is_htmx(request) and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 def accepts_gzip(header: str) -> bool:
@@ -39,6 +37,7 @@ def accepts_gzip(header: str) -> bool:
 
 def _response(request: Request, page: CachedPage, headers: dict[str, str] | None = None
               ) -> Response:
+    request.scope.setdefault("state", {})[MEMO_FLAG] = True  # keepable by app/web/pagememo.py
     extra = {"Vary": "HX-Request, Accept-Encoding", **dict(page.headers), **(headers or {})}
     if page.location:
         extra["Location"] = page.location
@@ -58,7 +57,7 @@ def _missing_revision(request: Request, rev: int | None) -> Response:
 
 def plain(request: Request, message: str, status: int) -> Response:
     if is_json_path(request.url.path):
-        return JSONResponse({"detail": message}, status)
+        return json_error(message, status)
     body = render("message.html", {"title": message, "message": message})
     return Response(body, status, media_type="text/html; charset=utf-8")
 
@@ -120,4 +119,4 @@ def html_page(request: Request, name: str, context: dict[str, Any], *,
               block: str | None = None) -> Rendered:
     """`name` rendered for this request (only `block` when HTMX asks), as `page_response` does."""
     return Rendered(render(name, {"request": request, **context},
-                           block=block if is_htmx(request) else None))
+                           block=block if wants_fragment(request) else None))

@@ -6,6 +6,7 @@ from fastapi.responses import JSONResponse, Response
 from app.routes.deps import DatasetDep, resolve_as_of
 from app.services.compare import ChoiceError, chosen_codes, compare_countries
 from app.templating import page_response
+from app.web.responses import json_error
 
 router = APIRouter(include_in_schema=False)
 
@@ -15,7 +16,7 @@ def compare_json(dataset: DatasetDep, c: str = "") -> Response:
     try:
         codes = chosen_codes(dataset=dataset, text=c)
     except ChoiceError as error:
-        return JSONResponse({"detail": str(error)}, 422)
+        return json_error(str(error), 422)
     view = compare_countries(dataset=dataset, codes=codes, as_of=resolve_as_of(None))
     return JSONResponse(view.model_dump(mode="json"))
 

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from app.config import get_settings
@@ -24,6 +24,7 @@ from app.services.pageviews import codebook, country_page, dashboard, find_count
 from app.services.records import Dataset
 from app.services.sources import SourceSummary, get_source, list_sources
 from app.templating import render
+from app.web.responses import error_content, json_error
 
 router = APIRouter(include_in_schema=False)
 
@@ -145,7 +146,7 @@ def dashboard_page(request: Request) -> Response:
 def dashboard_json(request: Request) -> Response:
     filters = parse_filters(request)
     if filters.errors:
-        return JSONResponse({"detail": " ".join(filters.errors)}, 422)
+        return json_error(" ".join(filters.errors), 422)
     return _dashboard(request, filters, json=True)
 
 
@@ -189,7 +190,7 @@ def _country_not_found(dataset: Dataset, code: str, *, json: bool) -> Rendered:
 
 
 def _json_error(message: str, status: int = 404) -> Rendered:
-    return Rendered(json_text.dumps({"detail": message}), JSON, status)
+    return Rendered(json_text.dumps(error_content(message)), JSON, status)
 
 
 def _absolute(path: str) -> str:

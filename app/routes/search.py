@@ -12,6 +12,7 @@ from app.db import get_engine
 from app.routes.deps import DatasetDep
 from app.services.search import KIND_LABELS, MAX_QUERY, QueryError, SearchResults, search
 from app.templating import page_response
+from app.web.responses import json_error
 
 router = APIRouter()
 
@@ -49,7 +50,7 @@ def _search_json(q: str) -> Response:
         with Session(get_engine()) as session:
             results = search(session=session, query=q)
     except QueryError as error:
-        return JSONResponse({"detail": str(error)}, 422)
+        return json_error(str(error), 422)
     return JSONResponse(_body(results).model_dump())
 
 

@@ -100,6 +100,7 @@ class PageCache:
         self._entries: OrderedDict[tuple[object, ...], CachedPage] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self.generation = 0  # counts clear(): what is kept from these pages goes with them
 
     @property
     def bytes_held(self) -> int:
@@ -112,6 +113,7 @@ class PageCache:
         with self._lock:
             self._entries.clear()
             self._bytes = 0
+            self.generation += 1
 
     def _get(self, key: tuple[object, ...]) -> CachedPage | None:
         with self._lock:

@@ -1,15 +1,19 @@
 """Pure ASGI middleware for production: security headers, request ids and JSON access logs,
-body-size and rate limits, compression and conditional requests; fingerprinted static files."""
+body-size and rate limits, compression and conditional requests, the cached public path
+(app/web/pagememo.py); fingerprinted static files."""
 
 from fastapi import FastAPI
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from app.config import Settings
+from app.db import get_engine
+from app.services.revisionwatch import RevisionWatch
 from app.web.conditional import ConditionalGetMiddleware
 from app.web.forwarded import ForwardedMiddleware
 from app.web.head import HeadAsGetMiddleware
 from app.web.headers import SecurityHeadersMiddleware
 from app.web.limits import BodySizeLimitMiddleware, RateLimitMiddleware
+from app.web.pagememo import PageMemoMiddleware
 from app.web.requests import RequestContextMiddleware
 
 NOT_WORTH_COMPRESSING = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf", "image/x-icon")
@@ -23,6 +27,7 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(RateLimitMiddleware, writes_per_minute=settings.rate_limit_writes_per_minute,
                        logins_per_minute=settings.rate_limit_logins_per_minute)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(PageMemoMiddleware, watch=RevisionWatch(get_engine))
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
