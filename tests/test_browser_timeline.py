@@ -4,22 +4,11 @@ request per step, as_of in the address, the date announced, Play (and prefers-re
 import re
 
 import pytest
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Page, expect
 
-from tests.support.dashboard import wait_for_map
+from tests.support.dashboard import results_requests, wait_for_map
 
 pytestmark = pytest.mark.browser
-
-
-def results_requests(page: Page) -> list[str]:
-    seen: list[str] = []
-
-    def on_request(request: Request) -> None:
-        if request.headers.get("hx-request") == "true":
-            seen.append(request.url)
-
-    page.on("request", on_request)
-    return seen
 
 
 @pytest.mark.parametrize("width", [1280, 390])
