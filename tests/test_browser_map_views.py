@@ -74,6 +74,7 @@ def test_changes_page_links_to_the_map_marking_what_changed(sized_page: Page,
     assert path_style(page, "NLD")["width"] < 1  # unchanged: the usual thin border
     symbols = page.locator("#map .scattergeo path.point")
     assert symbols.count() >= sum(1 for c in expected if c["on_map"] and c["code"] != "RU")
+    page.locator("#map").scroll_into_view_if_needed()
     hover_on_map(page, 2.5, 46.5)
     expect(page.locator("#map .hoverlayer .hovertext")).to_contain_text(
         "No commitment recorded → Troops")

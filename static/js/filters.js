@@ -42,10 +42,15 @@
     shown = wanted;
   });
 
+  // The requests of elements that declare hx-replace-url (the history event names only <body>).
+  const replacing = new WeakSet();
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.elt.hasAttribute("hx-replace-url")) replacing.add(event.detail.xhr);
+  });
+
   document.body.addEventListener("htmx:beforeHistoryUpdate", (event) => {
     const history = event.detail.history;
-    const elt = event.detail.elt;
-    if (elt && elt.hasAttribute("hx-replace-url")) history.type = "replace";
+    if (replacing.has(event.detail.xhr)) history.type = "replace";
     shown = canonical(new URL(history.path, window.location.href).searchParams);
   });
 
