@@ -43,9 +43,10 @@ def test_play_steps_through_the_dates_and_pauses(guarded_page: Page, base_url: s
     guarded_page.wait_for_url(re.compile(f"as_of={stops[0]}"))
     guarded_page.wait_for_url(re.compile(f"as_of={stops[1]}"), timeout=10000)
     button = guarded_page.locator(".timeline-play")
-    if button.get_attribute("aria-pressed") == "true":  # still playing (not yet at today)
-        expect(button).to_have_text("Pause")
-        button.click()
+    # Pause if still playing (not yet at today), read and pressed in one turn of the page's event
+    # loop: checking first and clicking after raced with Play reaching today under load.
+    guarded_page.evaluate("""() => { const button = document.querySelector('.timeline-play');
+        if (button.textContent === 'Pause') button.click(); }""")
     expect(button).to_have_attribute("aria-pressed", "false")
     expect(button).to_have_text("Play")
     where = guarded_page.url
