@@ -4,22 +4,11 @@ request per step, as_of in the address, the date announced, Play (and prefers-re
 import re
 
 import pytest
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Page, expect
 
-from tests.support.dashboard import wait_for_map
+from tests.support.dashboard import results_requests, wait_for_map
 
 pytestmark = pytest.mark.browser
-
-
-def results_requests(page: Page) -> list[str]:
-    seen: list[str] = []
-
-    def on_request(request: Request) -> None:
-        if request.headers.get("hx-request") == "true":
-            seen.append(request.url)
-
-    page.on("request", on_request)
-    return seen
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -54,9 +43,10 @@ def test_play_steps_through_the_dates_and_pauses(guarded_page: Page, base_url: s
     guarded_page.wait_for_url(re.compile(f"as_of={stops[0]}"))
     guarded_page.wait_for_url(re.compile(f"as_of={stops[1]}"), timeout=10000)
     button = guarded_page.locator(".timeline-play")
-    if button.get_attribute("aria-pressed") == "true":  # still playing (not yet at today)
-        expect(button).to_have_text("Pause")
-        button.click()
+    # Pause if still playing (not yet at today), read and pressed in one turn of the page's event
+    # loop: checking first and clicking after raced with Play reaching today under load.
+    guarded_page.evaluate("""() => { const button = document.querySelector('.timeline-play');
+        if (button.textContent === 'Pause') button.click(); }""")
     expect(button).to_have_attribute("aria-pressed", "false")
     expect(button).to_have_text("Play")
     where = guarded_page.url

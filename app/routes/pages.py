@@ -19,6 +19,7 @@ from app.numbers import MAX_ID, parse_id
 from app.routes.cached import JSON, json_twin, plain, serve, wants_fragment
 from app.routes.deps import future_date_error, resolve_as_of, today
 from app.services.events import EventSummary, get_event, list_events
+from app.services.mapmarks import TableSort
 from app.services.pagecache import Rendered
 from app.services.pageviews import codebook, country_page, dashboard, find_country_code
 from app.services.records import Dataset
@@ -38,10 +39,13 @@ class Filters(BaseModel):
     stance: Stance | None = None
     q: str | None = None
     rev: int | None = None
+    since: date | None = None
+    sort: TableSort | None = None
     errors: list[str] = []
 
     def query(self) -> str:
-        values = {"stance": self.stance, "q": self.q, "as_of": self.as_of, "rev": self.rev}
+        values = {"stance": self.stance, "q": self.q, "as_of": self.as_of, "since": self.since,
+                  "sort": self.sort, "rev": self.rev}
         pairs = [(k, str(v)) for k, v in values.items() if v not in (None, "")]
         return "?" + urlencode(pairs) if pairs else ""
 
@@ -80,6 +84,25 @@ def _parse_rev(text: str | None, errors: list[str]) -> int | None:
     return None
 
 
+def _parse_sort(text: str | None, errors: list[str]) -> TableSort | None:
+    if not text:
+        return None
+    if text in TableSort._value2member_map_:
+        return TableSort(text)
+    errors.append(f"“{text[:20]}” is not a table order: use one of {', '.join(TableSort)} "
+                  "(“-” first for descending).")
+    return None
+
+
+def _check_since(since: date | None, as_of: date | None, errors: list[str]) -> date | None:
+    """`since` (the earlier date of a comparison) must not be after the date shown."""
+    if since is None or since <= (as_of or today()):
+        return since
+    errors.append(f"since: {since.isoformat()} is after the date shown; pick an earlier date to "
+                  "compare with.")
+    return None
+
+
 def _param(request: Request, name: str, errors: list[str]) -> str | None:
     """A query parameter of at most MAX_PARAM characters (read directly: this is a hot path)."""
     value = request.query_params.get(name)
@@ -92,10 +115,13 @@ def _param(request: Request, name: str, errors: list[str]) -> str | None:
 def parse_filters(request: Request) -> Filters:
     """Empty fields (a form sent without JavaScript) mean "no filter"; bad values are reported."""
     errors: list[str] = []
-    as_of, stance, q, rev = (_param(request, name, errors)
-                             for name in ("as_of", "stance", "q", "rev"))
-    return Filters(as_of=_parse_date(as_of, errors), stance=_parse_stance(stance, errors),
-                   q=(q or "").strip() or None, rev=_parse_rev(rev, errors), errors=errors)
+    as_of, stance, q, rev, since, sort = (_param(request, name, errors) for name in
+                                          ("as_of", "stance", "q", "rev", "since", "sort"))
+    day = _parse_date(as_of, errors)
+    return Filters(as_of=day, stance=_parse_stance(stance, errors),
+                   q=(q or "").strip() or None, rev=_parse_rev(rev, errors),
+                   since=_check_since(_parse_date(since, errors), day, errors),
+                   sort=_parse_sort(sort, errors), errors=errors)
 
 
 def page_context(dataset: Dataset, path: str, query: str = "") -> dict[str, Any]:
@@ -117,7 +143,8 @@ def _dashboard_renderer(request: Request, filters: Filters, json: bool
                         ) -> Callable[[Dataset], Rendered]:
     def render_page(dataset: Dataset) -> Rendered:
         view = dashboard(dataset=dataset, as_of=resolve_as_of(filters.as_of), today=today(),
-                         stance=filters.stance, query=filters.q)
+                         stance=filters.stance, query=filters.q, since=filters.since,
+                         sort=filters.sort)
         if json:
             return json_twin(view, dataset)
         context = {"view": view, "filters": filters, **page_context(dataset, "/", filters.query())}

@@ -23,6 +23,14 @@ from app.services.mapdata import (
     locator_figure,
     map_data,
 )
+from app.services.mapmarks import (
+    DateChange,
+    TableSort,
+    date_changes,
+    marked_figure,
+    sorted_rows,
+    with_change_hovers,
+)
 from app.services.records import ConditionsRecord, Dataset
 from app.services.stances import stance_on
 
@@ -167,6 +175,9 @@ class DashboardView(BaseModel):
     figure: dict[str, Any]
     dates: Dates
     change_dates: list[date] = []
+    since: date | None = None
+    sort: TableSort | None = None
+    date_changes: list[DateChange] = []
 
 
 def stance_change_dates(*, dataset: Dataset, until: date) -> list[date]:
@@ -257,16 +268,24 @@ def conditions_in_words(conditions: ConditionsRecord) -> list[str]:
 
 def dashboard(
     *, dataset: Dataset, as_of: date, today: date, stance: Stance | None = None,
-    query: str | None = None,
+    query: str | None = None, since: date | None = None, sort: TableSort | None = None,
 ) -> DashboardView:
-    """The map of every country on `as_of`, and the table filtered by stance and name."""
+    """The map of every country on `as_of` (countries outside `stance` dimmed; with `since`,
+    those whose stance changed between `since` and `as_of` marked), and the table filtered by
+    stance and name, in `sort` order."""
     data = map_data(dataset=dataset, as_of=as_of)
+    changes = (date_changes(before=map_data(dataset=dataset, as_of=since), after=data)
+               if since else [])
+    if since:
+        data = with_change_hovers(data=data, changes=changes, since=since)
     rows = list_countries(dataset=dataset, as_of=as_of, stance=stance, query=query)
+    shown = marked_figure(fig=figure(data=data), data=data, stance=stance, changes=changes)
     return DashboardView(
         revision=dataset.revision, as_of=as_of, stance=stance, query=query or None,
-        countries=rows, total=len(dataset.countries), map=data, figure=figure(data=data),
-        dates=page_dates(dataset=dataset, as_of=as_of, today=today),
+        countries=sorted_rows(rows=rows, sort=sort), total=len(dataset.countries), map=data,
+        figure=shown, dates=page_dates(dataset=dataset, as_of=as_of, today=today),
         change_dates=stance_change_dates(dataset=dataset, until=today),
+        since=since, sort=sort, date_changes=changes,
     )
 
 

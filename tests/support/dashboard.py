@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Request
 
 from app.config import PROJECT_ROOT
 
@@ -62,3 +62,15 @@ def serious_axe_violations(page: Page) -> list[dict[str, Any]]:
          "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in violations if v["impact"] in ("serious", "critical")
     ]
+
+
+def results_requests(page: Page) -> list[str]:
+    """Every HTMX request the page sends from now on (the list grows as they are sent)."""
+    seen: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if request.headers.get("hx-request") == "true":
+            seen.append(request.url)
+
+    page.on("request", on_request)
+    return seen
