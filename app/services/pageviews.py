@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.config import get_settings
 from app.dates import format_date
@@ -19,9 +19,11 @@ from app.services.mapdata import (
     MapData,
     category,
     figure,
-    locator_figure,
+    locator_alpha3,
     map_data,
+    palette_colour,
 )
+from app.services.mapsvg import locator_svg
 from app.services.records import ConditionsRecord, Dataset
 
 LOCATIONS: dict[str, str] = {
@@ -225,7 +227,8 @@ class CountryPage(CountryDetail):
     role_label: str
     paragraph: str
     commitments: list[CommitmentPage]  # type: ignore[assignment]
-    locator: dict[str, Any]
+    # The locator map as inline SVG (drawn on the server; no Plotly): not part of the JSON twin.
+    locator_svg: str | None = Field(default=None, exclude=True)
     dates: Dates
 
 
@@ -280,6 +283,13 @@ def _paragraph(detail: CountryDetail, as_of: date, label: str) -> str:
             f"{detail.source_count} {sources}.")
 
 
+def _locator(*, code: str, name: str, key: str) -> str | None:
+    alpha3 = locator_alpha3(code)
+    if alpha3 is None:
+        return None
+    return locator_svg(alpha3=alpha3, name=name, colour=palette_colour(key), label=LABELS[key])
+
+
 def country_page(*, dataset: Dataset, code: str, as_of: date, today: date
                  ) -> CountryPage | None:
     detail = country_detail(dataset=dataset, code=code, as_of=as_of)
@@ -295,7 +305,7 @@ def country_page(*, dataset: Dataset, code: str, as_of: date, today: date
         revision=dataset.revision, as_of=as_of, category=key, stance_label=LABELS[key],
         role_label=ROLE_LABELS.get(detail.role, detail.role),
         paragraph=_paragraph(detail, as_of, LABELS[key]),
-        locator=locator_figure(data=map_data(dataset=dataset, as_of=as_of), code=detail.code),
+        locator_svg=_locator(code=detail.code, name=detail.name, key=key),
         dates=page_dates(dataset=dataset, as_of=as_of, today=today, code=detail.code),
     )
 
