@@ -1,13 +1,16 @@
 """Lighter pages (issue 14, point 1), in a real browser at desktop and phone widths: country
-pages draw their locator map as server-rendered SVG without loading Plotly, and a first visit
-stays under its compressed-weight budget (the page and every subresource, gzip as served)."""
+pages draw their locator map as server-rendered SVG without loading Plotly; the dashboard loads
+outlines cut to its view and shows a still picture until Plotly has drawn (or without
+JavaScript); a first visit to each stays under its budget (the page and every subresource,
+compressed as served)."""
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from app.models import Stance
 from app.palette import STANCE_COLOURS
-from tests.support.weights import COUNTRY_PAGE_BUDGET, first_visit
+from tests.support.weights import COUNTRY_PAGE_BUDGET, DASHBOARD_BUDGET, first_visit
+from tools.cut_outlines import CUT_BOX
 
 pytestmark = pytest.mark.browser
 
@@ -55,3 +58,56 @@ def test_country_page_first_visit_is_under_budget(
     assert all(url.startswith(base_url) for url in visit.urls())
     assert not [url for url in visit.urls() if "plotly" in url or "topojson" in url]
     assert 0 < visit.total < COUNTRY_PAGE_BUDGET, visit.responses
+
+
+@pytest.mark.parametrize("viewport", WIDTHS, ids=["desktop", "phone"])
+def test_dashboard_first_visit_is_under_budget(
+        browser: Browser, base_url: str, db: object, viewport: dict[str, int]) -> None:
+    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+    try:
+        visit = first_visit(context.new_page(), base_url + "/", ready="#map .choroplethlocation")
+    finally:
+        context.close()
+    assert all(url.startswith(base_url) for url in visit.urls())
+    outlines = [url for url in visit.urls() if "topojson" in url]
+    assert outlines == [base_url + "/static/topojson/europe/world_50m.json"]
+    assert 0 < visit.total < DASHBOARD_BUDGET, visit.responses
+
+
+def test_dashboard_shows_the_still_picture_without_javascript(
+        browser: Browser, base_url: str, db: object) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base_url + "/")
+        picture = page.locator("#map > svg.map-picture")
+        expect(picture).to_be_visible()
+        box = picture.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 200
+    finally:
+        context.close()
+
+
+def test_still_picture_gives_way_to_the_drawn_map(guarded_page: Page) -> None:
+    guarded_page.goto("/")
+    guarded_page.wait_for_selector("#map[data-drawn-revision] .choroplethlocation")
+    expect(guarded_page.locator("#map > svg.map-picture")).to_be_hidden()
+
+
+# The lon/lat under each corner and edge middle of the drawn map: all inside the cut outlines.
+FRAME_POINTS = """() => {
+  const gd = document.querySelector('#map'), sp = gd._fullLayout.geo._subplot;
+  const w = sp.xaxis._length, h = sp.yaxis._length, points = [];
+  for (const fx of [0, 0.5, 1]) for (const fy of [0, 0.5, 1]) {
+    points.push(sp.projection.invert([fx * w, fy * h]));
+  }
+  return points;
+}"""
+
+
+def test_cut_outlines_cover_everything_the_map_shows(guarded_page: Page) -> None:
+    guarded_page.goto("/")
+    guarded_page.wait_for_selector("#map[data-drawn-revision] .choroplethlocation")
+    west, east, south, north = CUT_BOX
+    for lon, lat in guarded_page.evaluate(FRAME_POINTS):
+        assert west < lon < east and south < lat < north, (lon, lat)

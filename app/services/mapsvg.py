@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from app.outlines import Point, Topology, polygons, shipped_outlines
+from app.outlines import Point, Topology, polygons, shipped_outlines, simplified
 
 # A polygon as lon/lat rings (the outer ring first, then its holes).
 Rings = list[list[Point]]
@@ -21,6 +21,7 @@ LAND_COLOUR = "#DDDDDD"
 BORDER_COLOUR = "#FFFFFF"
 SEA_COLOUR = "#F4F8FB"
 CHOSEN_OUTLINE = "#222222"
+SIMPLIFY = 0.4  # pixels: points closer than this to the simplified outline are left out
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,7 @@ def _ring_path(ring: list[Pixel], *, precision: int) -> str:
     return "M" + "L".join(text) + "Z"
 
 
-def shape_path(shape: tuple[Rings, ...], view: View, *, precision: int = 0) -> str:
+def shape_path(shape: tuple[Rings, ...], view: "View | ConicView", *, precision: int = 0) -> str:
     """The SVG path data of one country's polygons in `view` ("" when none of it shows)."""
     parts: list[str] = []
     for rings in shape:
@@ -204,11 +205,12 @@ def shape_path(shape: tuple[Rings, ...], view: View, *, precision: int = 0) -> s
             continue
         for ring in rings:
             pixels = clip([view.project(p) for p in ring], width=view.width, height=view.height)
-            parts.append(_ring_path(pixels, precision=precision))
+            if pixels:
+                parts.append(_ring_path(simplified(pixels, SIMPLIFY), precision=precision))
     return "".join(parts)
 
 
-def land_path(view: View, *, leave_out: str = "", precision: int = 0) -> str:
+def land_path(view: "View | ConicView", *, leave_out: str = "", precision: int = 0) -> str:
     """Every country drawn in `view` but `leave_out`, as one path (borders drawn by its stroke)."""
     return "".join(shape_path(shape, view, precision=precision)
                    for code, shape in sorted(_all_countries().items()) if code != leave_out)
@@ -288,3 +290,84 @@ def locator_svg(*, alpha3: str, name: str, colour: str, label: str) -> str | Non
             f'{_country_layer(view, alpha3=alpha3, colour=colour, width=1.2)}'
             f'{_ring_mark(focus, view, radius=12, colour=colour)}'
             f'{_inset(alpha3=alpha3, colour=colour, zoom=zoom, focus=focus)}</svg>')
+
+
+@dataclass(frozen=True)
+class ConicView:
+    """The dashboard's projection (Lambert conformal conic, standard parallels 40 and 65 deg,
+    centred on 12 deg E, as mapdata.EUROPE_VIEW asks of Plotly), fitted to width x height."""
+
+    box: Box
+    width: int
+    height: int
+    parallels: tuple[float, float] = (40.0, 65.0)
+    centre: float = 12.0
+
+    @property
+    def _cone(self) -> tuple[float, float]:
+        first, second = (math.radians(p) for p in self.parallels)
+        n = math.log(math.cos(first) / math.cos(second)) / math.log(
+            math.tan(math.pi / 4 + second / 2) / math.tan(math.pi / 4 + first / 2))
+        return n, math.cos(first) * math.tan(math.pi / 4 + first / 2) ** n / n
+
+    def _raw(self, point: Point, cone: tuple[float, float]) -> tuple[float, float]:
+        n, f = cone
+        rho = f / math.tan(math.pi / 4 + math.radians(point[1]) / 2) ** n
+        angle = n * math.radians(point[0] - self.centre)
+        return rho * math.sin(angle), rho * math.cos(angle)
+
+    def extent(self) -> tuple[float, float, float, float]:
+        """Left, top, width and height of the box's projected outline (unscaled)."""
+        cone, box = self._cone, self.box
+        edge = [(box.west + (box.east - box.west) * k / 20, lat) for k in range(21)
+                for lat in (box.south, box.north)]
+        edge += [(lon, box.south + (box.north - box.south) * k / 20) for k in range(21)
+                 for lon in (box.west, box.east)]
+        xs, ys = zip(*(self._raw(p, cone) for p in edge), strict=True)
+        return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+
+    def frame(self) -> tuple[float, float, float]:
+        """Left, top and scale fitting the box's projected outline into the pixels."""
+        left, top, width, height = self.extent()
+        return left, top, min(self.width / width, self.height / height)
+
+    def project(self, point: Point) -> tuple[float, float]:
+        left, top, scale = _frame(self)
+        x, y = self._raw(point, self._cone)
+        return (x - left) * scale, (y - top) * scale
+
+
+@cache
+def _frame(view: ConicView) -> tuple[float, float, float]:
+    return view.frame()
+
+
+MAP_WIDTH = 600
+
+
+def map_view() -> ConicView:
+    """The dashboard view (Europe) at the picture's size, its height following the projection."""
+    *_, width, height = ConicView(box=EUROPE_BOX, width=1, height=1).extent()
+    return ConicView(box=EUROPE_BOX, width=MAP_WIDTH, height=round(MAP_WIDTH * height / width))
+
+
+@cache
+def map_picture_svg(*, fills: tuple[tuple[str, str], ...], outlined: tuple[str, ...] = ()
+                    ) -> str:
+    """The dashboard map as a still picture: every country in view in its colour (`fills`:
+    alpha-3 code and colour), the others in the land colour, `outlined` ones (the host) with a
+    heavy outline. Decorative beside the labelled map and the table: aria-hidden."""
+    view = map_view()
+    coloured = dict(fills)
+    shapes = _all_countries()
+    land = "".join(shape_path(shape, view) for code, shape in sorted(shapes.items())
+                   if code not in coloured)
+    parts = [f'<path fill="{colour}" stroke="{CHOSEN_OUTLINE}" '
+             f'stroke-width="{1.6 if code in outlined else 0.4}" '
+             f'd="{shape_path(shapes.get(code, ()), view)}"/>'
+             for code, colour in sorted(coloured.items(), key=lambda item: item[0] in outlined)]
+    return (f'<svg class="map-picture" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" '
+            f'focusable="false" viewBox="0 0 {view.width} {view.height}" '
+            f'preserveAspectRatio="xMidYMid meet">'
+            f'<path class="map-land" fill="#EEEEEE" stroke="{BORDER_COLOUR}" stroke-width="0.5" '
+            f'd="{land}"/>{"".join(parts)}</svg>')

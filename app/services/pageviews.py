@@ -23,7 +23,7 @@ from app.services.mapdata import (
     map_data,
     palette_colour,
 )
-from app.services.mapsvg import locator_svg
+from app.services.mapsvg import locator_svg, map_picture_svg
 from app.services.records import ConditionsRecord, Dataset
 
 LOCATIONS: dict[str, str] = {
@@ -167,6 +167,8 @@ class DashboardView(BaseModel):
     figure: dict[str, Any]
     dates: Dates
     change_dates: list[date] = []
+    # The map as a still picture (inline SVG) shown until Plotly has drawn: not in the JSON twin.
+    picture: str = Field(default="", exclude=True)
 
 
 def _stances_on(dataset: Dataset, day: date) -> dict[str, Stance]:
@@ -262,6 +264,7 @@ def dashboard(
     return DashboardView(
         revision=dataset.revision, as_of=as_of, stance=stance, query=query or None,
         countries=rows, total=len(dataset.countries), map=data, figure=figure(data=data),
+        picture=map_picture(data=data),
         dates=page_dates(dataset=dataset, as_of=as_of, today=today),
         change_dates=stance_change_dates(dataset=dataset, until=today),
     )
@@ -281,6 +284,13 @@ def _paragraph(detail: CountryDetail, as_of: date, label: str) -> str:
             f"{format_date(latest.date, latest.date_precision)}: {latest.summary} The record "
             f"holds {len(live)} commitment{'s' if len(live) != 1 else ''} backed by "
             f"{detail.source_count} {sources}.")
+
+
+def map_picture(*, data: MapData) -> str:
+    """The dashboard map as a still SVG picture, coloured as Plotly will draw it."""
+    shown = [c for c in data.in_view if c.alpha3]
+    return map_picture_svg(fills=tuple((c.alpha3, c.colour) for c in shown if c.alpha3),
+                           outlined=tuple(c.alpha3 for c in shown if c.is_host and c.alpha3))
 
 
 def _locator(*, code: str, name: str, key: str) -> str | None:
