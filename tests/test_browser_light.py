@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.models import Stance
 from app.palette import STANCE_COLOURS
+from tests.support.dashboard import serious_axe_violations
 from tests.support.weights import COUNTRY_PAGE_BUDGET, DASHBOARD_BUDGET, first_visit
 from tools.cut_outlines import CUT_BOX
 
@@ -111,3 +112,37 @@ def test_cut_outlines_cover_everything_the_map_shows(guarded_page: Page) -> None
     west, east, south, north = CUT_BOX
     for lon, lat in guarded_page.evaluate(FRAME_POINTS):
         assert west < lon < east and south < lat < north, (lon, lat)
+
+
+@pytest.mark.parametrize("viewport", WIDTHS, ids=["desktop", "phone"])
+@pytest.mark.parametrize("path", ["/", "/countries/fr", "/data", "/about"])
+def test_dark_scheme_is_axe_clean(guarded_page: Page, path: str, viewport: dict[str, int]
+                                  ) -> None:
+    guarded_page.set_viewport_size(viewport)  # type: ignore[arg-type]
+    guarded_page.emulate_media(color_scheme="dark")
+    guarded_page.goto(path)
+    if path == "/":
+        guarded_page.wait_for_selector("#map[data-drawn-revision] .choroplethlocation")
+    background = guarded_page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    assert background == "rgb(21, 24, 28)"
+    assert serious_axe_violations(guarded_page) == []
+
+
+@pytest.mark.parametrize("viewport", WIDTHS, ids=["desktop", "phone"])
+def test_print_leaves_out_navigation_and_controls_and_keeps_url_revision_and_sources(
+        guarded_page: Page, viewport: dict[str, int]) -> None:
+    guarded_page.set_viewport_size(viewport)  # type: ignore[arg-type]
+    guarded_page.goto("/countries/fr")
+    guarded_page.emulate_media(media="print")
+    for hidden in (".site-header", ".share", "form.date-form", "button.copy-link"):
+        expect(guarded_page.locator(hidden).first).to_be_hidden()
+    expect(guarded_page.locator("h1")).to_be_visible()
+    cite = guarded_page.locator(".site-footer .cite-this")
+    expect(cite).to_be_visible()
+    expect(cite).to_contain_text("revision")
+    expect(cite).to_contain_text("/countries/fr?rev=")
+    expect(guarded_page.locator(".citation figcaption:visible").first).to_be_visible()  # sources
+    # A link out prints its address (the seed sources may have none: then check the rule).
+    for link in guarded_page.locator("main a[href^='http']").all()[:3]:
+        after = link.evaluate("a => getComputedStyle(a, '::after').content")
+        assert (link.get_attribute("href") or "") in after
