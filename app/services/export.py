@@ -7,6 +7,7 @@ Every table is computed from a `Dataset`, so a download at `?rev=N` is exactly r
 
 import csv
 import io
+import stat
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,13 @@ from typing import Any
 from app.models import Firmness, Stance
 from app.services.countries import CountrySummary
 from app.services.evidence import dispute_reason, is_disputed
+from app.services.licence import (
+    CODEBOOK_CHANGES,
+    CODEBOOK_VERSION,
+    LICENCE_NAME,
+    LICENCE_NOTE,
+    LICENCE_URL,
+)
 from app.services.records import CommitmentRecord, Dataset, EventRecord
 from app.services.revisions import RevisionSummary
 from app.services.sources import SourceSummary, list_sources
@@ -117,7 +125,8 @@ EVENT_FACT_COLUMNS = _columns(
     ("source_id", "The source quoted (sources.id)"),
     ("attribution", ATTRIBUTION_WORDS),
     ("speaker", "Who is quoted or paraphrased; empty for outlet"),
-    ("quote", "Verbatim quote from the source"),
+    ("quote", "Verbatim quote from the source: its publisher's text, not covered by the data "
+              "licence (CC BY 4.0 applies to every other column)"),
 )
 CITATION_COLUMNS = _columns(
     ("id", "Citation number"),
@@ -125,7 +134,8 @@ CITATION_COLUMNS = _columns(
     ("country_code", "The commitment's country (countries.code), repeated for convenience"),
     ("source_id", "The source quoted (sources.id)"),
     ("speaker", "Who is quoted, when the source names them"),
-    ("quote", "Verbatim quote from the source"),
+    ("quote", "Verbatim quote from the source: its publisher's text, not covered by the data "
+              "licence (CC BY 4.0 applies to every other column)"),
     ("attribution", ATTRIBUTION_WORDS),
 )
 SOURCE_COLUMNS = _columns(
@@ -325,6 +335,9 @@ def full_json(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_ur
         "published_at": dataset.published_at.isoformat(),
         "as_of": as_of.isoformat(),
         "cite_as": cite_as(dataset=dataset, url=cite_url),
+        "licence": {"name": LICENCE_NAME, "url": LICENCE_URL, "note": LICENCE_NOTE},
+        "codebook_version": CODEBOOK_VERSION,
+        "codebook_changes": [{"version": v, "changes": text} for v, text in CODEBOOK_CHANGES],
         "codebook": codebook(tables),
         "tables": {table.name: table_json(table) for table in tables},
     }
@@ -357,6 +370,14 @@ def readme(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_url: 
         "",
         FORMULA_NOTE,
         "",
+        "## Licence",
+        "",
+        LICENCE_NOTE,
+        "",
+        f"## Codebook version {CODEBOOK_VERSION}",
+        "",
+        *[f"- {version}: {text}" for version, text in CODEBOOK_CHANGES],
+        "",
     ]
     for table in tables:
         lines += _readme_table(table)
@@ -375,5 +396,7 @@ def zip_bytes(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_ur
         for name, text in files.items():
             info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so unzip applies the mode below
+            info.external_attr = (stat.S_IFREG | 0o644) << 16  # an ordinary file, rw-r--r--
             archive.writestr(info, text.encode("utf-8"))
     return buffer.getvalue()
