@@ -3,6 +3,7 @@ zip's README, in the JSON download and in every page's footer, quotes left their
 "Cite as" line with publisher and access date; a versioned codebook; schema.org Dataset JSON-LD;
 zip entries that unpack as ordinary files (0644); CITATION.cff in the repository."""
 
+import csv
 import io
 import json
 import re
@@ -85,3 +86,39 @@ def test_citation_cff_describes_the_dataset() -> None:
     cff = yaml.safe_load((PROJECT_ROOT / "CITATION.cff").read_text())
     assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
     assert cff["license"] == "CC-BY-4.0" and cff["authors"] and cff["title"]
+
+
+def _zip(client: TestClient) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(
+        client.get("/data/coalition-tracker.zip", params={"rev": 1}).content))
+
+
+def _csv_rows(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
+    entry = next(n for n in archive.namelist() if n.endswith(f"rev1/{name}"))
+    return list(csv.DictReader(io.StringIO(archive.read(entry).decode("utf-8"))))
+
+
+def test_zip_has_mentions_and_a_long_stance_timeline(client: TestClient) -> None:
+    archive = _zip(client)
+    mentions = _csv_rows(archive, "mentions.csv")
+    body = client.get("/data/coalition-tracker.json", params={"rev": 1}).json()
+    assert len(mentions) == len(body["tables"]["mentions"])
+    timeline = _csv_rows(archive, "stance_timeline.csv")
+    assert timeline and all(r["stance"] != r["previous_stance"] for r in timeline)
+    pairs = [(r["country_code"], r["date"]) for r in timeline]
+    assert len(pairs) == len(set(pairs))  # one row per country per change date
+    # The last change of each country is its stance today, as countries.csv says.
+    latest = {r["country_code"]: r["stance"] for r in sorted(timeline, key=lambda r: r["date"])}
+    today = {r["code"]: r["stance"] for r in _csv_rows(archive, "countries.csv")}
+    assert all(today[code] == stance for code, stance in latest.items())
+    assert all(stance == "undeclared" for code, stance in today.items() if code not in latest)
+
+
+def test_zip_has_spreadsheet_copies_with_a_byte_order_mark(client: TestClient) -> None:
+    archive = _zip(client)
+    plain = [n for n in archive.namelist() if n.endswith(".csv") and "/excel/" not in n]
+    for name in plain:
+        folder, file = name.rsplit("/", 1)
+        twin = f"{folder}/excel/{file}"
+        assert archive.read(twin) == b"\xef\xbb\xbf" + archive.read(name), name
+        assert not archive.read(name).startswith(b"\xef\xbb\xbf")

@@ -25,7 +25,9 @@ LICENCE_NOTE = (
 CODEBOOK_VERSION = "1.1"
 CODEBOOK_CHANGES: tuple[tuple[str, str], ...] = (
     ("1.1", "Licence (CC BY 4.0) and the note that quotes stay their publishers' text; "
-            "codebook version and changelog; files in the zip unpack with permissions 0644."),
+            "codebook version and changelog; new tables mentions and stance_timeline; "
+            "spreadsheet copies with a byte-order mark in excel/; files in the zip unpack "
+            "with permissions 0644."),
     ("1.0", "First codebook: countries, commitments, citations, events, event facts and "
             "sources."),
 )
