@@ -7,6 +7,7 @@ compressed as served)."""
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app.config import get_settings
 from app.models import Stance
 from app.palette import STANCE_COLOURS
 from tests.support.dashboard import serious_axe_violations
@@ -146,3 +147,20 @@ def test_print_leaves_out_navigation_and_controls_and_keeps_url_revision_and_sou
     for link in guarded_page.locator("main a[href^='http']").all()[:3]:
         after = link.evaluate("a => getComputedStyle(a, '::after').content")
         assert (link.get_attribute("href") or "") in after
+
+
+@pytest.mark.parametrize("viewport", WIDTHS, ids=["desktop", "phone"])
+@pytest.mark.parametrize("choice", ["", "-rev"])
+def test_embed_snippet_fits_the_column_it_is_pasted_in(
+        guarded_page: Page, base_url: str, viewport: dict[str, int], choice: str) -> None:
+    guarded_page.set_viewport_size(viewport)  # type: ignore[arg-type]
+    guarded_page.goto("/")
+    snippet = guarded_page.locator(f"#embed-snippet-dashboard{choice}").input_value()
+    local = snippet.replace(get_settings().public_base_url, base_url)
+    guarded_page.set_content(f"<!doctype html><html lang='en'><title>An article</title>"
+                             f"<body style='margin:8px'><h1>An article</h1>{local}</body></html>")
+    frame = guarded_page.frame_locator("iframe")
+    expect(frame.locator("#map[data-drawn-revision]")).to_have_count(1, timeout=20_000)
+    box = guarded_page.locator("iframe").bounding_box()
+    assert box and box["width"] <= min(800, viewport["width"] - 16) + 0.5
+    assert box["height"] >= 480
