@@ -371,3 +371,46 @@ def map_picture_svg(*, fills: tuple[tuple[str, str], ...], outlined: tuple[str, 
             f'preserveAspectRatio="xMidYMid meet">'
             f'<path class="map-land" fill="#EEEEEE" stroke="{BORDER_COLOUR}" stroke-width="0.5" '
             f'd="{land}"/>{"".join(parts)}</svg>')
+
+
+@dataclass(frozen=True)
+class Caption:
+    """The words around a downloaded map: its title, its date line and its source line."""
+
+    title: str
+    dated: str
+    source: str
+
+
+def _legend_svg(legend: tuple[tuple[str, str, int], ...], *, top: int) -> str:
+    """Swatches with their labels and counts, two columns under the map."""
+    items = []
+    for index, (label, colour, count) in enumerate(legend):
+        x, y = 20 + (index % 2) * 300, top + (index // 2) * 22
+        items.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}" '
+                     f'stroke="{CHOSEN_OUTLINE}" stroke-width="0.6"/><text x="{x + 20}" '
+                     f'y="{y + 12}">{html.escape(label)} ({count})</text>')
+    return "".join(items)
+
+
+def map_download_svg(*, picture: str, caption: Caption,
+                     legend: tuple[tuple[str, str, int], ...]) -> str:
+    """The dashboard map as a standalone SVG file: title, date line, the map, its legend and
+    the source line (revision, address, licence)."""
+    view = map_view()
+    top, rows = 78, (len(legend) + 1) // 2
+    height = top + view.height + 16 + rows * 22 + 40
+    body = picture.replace(' aria-hidden="true" focusable="false"', "")
+    body = body.replace('<svg class="map-picture"', f'<svg x="0" y="{top}" '
+                        f'width="{view.width}" height="{view.height}" class="map-picture"', 1)
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+            f'width="{view.width}" height="{height}" viewBox="0 0 {view.width} {height}" '
+            f'font-family="Arial, Helvetica, sans-serif" font-size="13" fill="#1a1a1a">'
+            f'<title>{html.escape(caption.title)}</title>'
+            f'<rect width="100%" height="100%" fill="#FFFFFF"/>'
+            f'<text x="20" y="34" font-size="22" font-weight="bold">'
+            f'{html.escape(caption.title)}</text>'
+            f'<text x="20" y="60" font-size="15">{html.escape(caption.dated)}</text>{body}'
+            f'{_legend_svg(legend, top=top + view.height + 16)}'
+            f'<text x="20" y="{height - 16}" font-size="11" fill="#4d4d4d">'
+            f'{html.escape(caption.source)}</text></svg>')

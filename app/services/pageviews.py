@@ -23,7 +23,7 @@ from app.services.mapdata import (
     map_data,
     palette_colour,
 )
-from app.services.mapsvg import locator_svg, map_picture_svg
+from app.services.mapsvg import Caption, locator_svg, map_download_svg, map_picture_svg
 from app.services.records import ConditionsRecord, Dataset
 
 LOCATIONS: dict[str, str] = {
@@ -291,6 +291,18 @@ def map_picture(*, data: MapData) -> str:
     shown = [c for c in data.in_view if c.alpha3]
     return map_picture_svg(fills=tuple((c.alpha3, c.colour) for c in shown if c.alpha3),
                            outlined=tuple(c.alpha3 for c in shown if c.is_host and c.alpha3))
+
+
+def map_download(*, dataset: Dataset, as_of: date, address: str) -> str:
+    """The map as a downloadable SVG file with its title, date and source line."""
+    data = map_data(dataset=dataset, as_of=as_of)
+    caption = Caption(
+        title="Where countries stand on security guarantees for Ukraine",
+        dated=f"Positions on {format_date(as_of)} · Coalition Tracker revision {dataset.revision}",
+        source=(f"Source: Coalition Tracker, revision {dataset.revision} (published "
+                f"{dataset.published_at.strftime('%Y-%m-%d')}), {address}. Data CC BY 4.0."))
+    legend = tuple((entry.label, entry.colour, entry.count) for entry in data.legend)
+    return map_download_svg(picture=map_picture(data=data), caption=caption, legend=legend)
 
 
 def _locator(*, code: str, name: str, key: str) -> str | None:
