@@ -5,13 +5,14 @@ borders internationally recognised."""
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from app.config import PROJECT_ROOT
 
 OUTLINES = PROJECT_ROOT / "static" / "topojson" / "world_50m.json"
 
 Point = tuple[float, float]
+XY = TypeVar("XY", tuple[int, int], tuple[float, float])
 
 
 class Topology:
@@ -76,6 +77,34 @@ def countries_at(data: dict[str, Any], *, lon: float, lat: float) -> list[str | 
     topology = Topology(data)
     return [geometry.get("id") for geometry in data["objects"]["countries"]["geometries"]
             if any(polygon_contains(topology, p, (lon, lat)) for p in polygons(geometry) if p)]
+
+
+def _off_line(point: XY, start: XY, end: XY) -> float:
+    """Distance from `point` to the line start-end (to `start` when the arc is a closed ring)."""
+    (x, y), (x1, y1), (x2, y2) = point, start, end
+    length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+    if length == 0:
+        return float(((x - x1) ** 2 + (y - y1) ** 2) ** 0.5)
+    return float(abs((x2 - x1) * (y1 - y) - (x1 - x) * (y2 - y1)) / length)
+
+
+def simplified(points: list[XY], tolerance: float) -> list[XY]:
+    """Douglas–Peucker on one line, its two ends kept (applied to a shared arc, neighbours
+    still meet exactly): the points further than `tolerance` from the simplified line."""
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        far, index = 0.0, -1
+        for k in range(first + 1, last):
+            distance = _off_line(points[k], points[first], points[last])
+            if distance > far:
+                far, index = distance, k
+        if index > 0 and far > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return [point for point, kept in zip(points, keep, strict=True) if kept]
 
 
 @cache

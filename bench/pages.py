@@ -3,7 +3,8 @@
 Starts the app as `make run` does (migrate, seed, serve with one worker) on a free port with a
 temporary DATA_DIR, then with wrk measures requests/s and p50/p99 latency at 1 and 50 connections
 for `/`, `/countries/fr` and `/api/countries`, failed requests at 200 connections, and with
-Chromium the compressed bytes a first visit to `/` transfers (the page and every asset it loads).
+Chromium the compressed bytes a first visit to `/` and to a country page transfers (the page and
+every asset it loads, as served), each beside its budget (issue 14: 500 KB and 150 KB).
 
 Side by side in the same run (issue 15, points 5 and 6): nginx serving the same bytes as static
 files (the app's gzip answers, `gzip_static`) is the reference; the app alone on one worker must
@@ -26,13 +27,21 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.nginx import running_nginx, start_front  # noqa: E402
 from tests.support.server import LiveServer, free_port, wait_until_up  # noqa: E402
+from tests.support.weights import (  # noqa: E402
+    COUNTRY_PAGE_BUDGET,
+    DASHBOARD_BUDGET,
+    Visit,
+    first_visit,
+)
 
 PATHS = ["/", "/countries/fr", "/api/countries"]
 FAST_PAGES = ["/", "/countries/fr"]
-FIRST_VISIT_BUDGET = 900 * 1000
 APP_SHARE_BUDGET = 0.10  # the app alone, per path, against nginx serving the same bytes
 FRONT_SHARE_BUDGET = 0.60  # `/` through the front, against the same static ceiling
 STATIC_NAMES = {"/": "index.html", "/countries/fr": "fr.html", "/api/countries": "countries.json"}
+# Page -> (selector to wait for, first-visit budget in bytes): issue 14's page weights.
+WEIGHED = {"/": ("#map .choroplethlocation", DASHBOARD_BUDGET),
+           "/countries/fr": ("#locator svg", COUNTRY_PAGE_BUDGET)}
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 BROWSER_HEADERS = ["-H", "Accept-Encoding: gzip, deflate, br",
                    "-H", "Accept: text/html,application/json;q=0.9,*/*;q=0.8"]
@@ -77,26 +86,24 @@ def wrk(url: str, path: str, *, connections: int, seconds: int) -> Run:
                _milliseconds(p99.group(1)), _failed(output))
 
 
-def first_visit_bytes(url: str) -> tuple[int, list[tuple[str, int]]]:
-    """Bytes Chromium receives for a first visit to `url` (compressed bodies plus headers)."""
+def first_visit_bytes(url: str) -> dict[str, Visit]:
+    """What Chromium receives for a first visit (empty cache) to each page in WEIGHED: compressed
+    bodies plus headers, the page and every subresource, as served."""
     from playwright.sync_api import sync_playwright
 
-    received: list[tuple[str, int]] = []
+    visits: dict[str, Visit] = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                   "--disable-background-networking", "--disable-component-update",
                   "--no-first-run", "--disable-sync"])
-        page = browser.new_page()
-        page.on("requestfinished", lambda request: received.append(
-            (request.url, sum(request.sizes()[k] for k in
-                              ("responseBodySize", "responseHeadersSize")))))
-        page.goto(url + "/", wait_until="load")
-        page.wait_for_selector("#map .choroplethlocation")
-        page.wait_for_load_state("networkidle")
+        for path, (ready, _budget) in WEIGHED.items():
+            context = browser.new_context()
+            visits[path] = first_visit(context.new_page(), url + path, ready=ready)
+            context.close()
         browser.close()
-    return sum(size for _, size in received), received
+    return visits
 
 
 def start_app() -> LiveServer:
@@ -221,10 +228,11 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def budgets(runs: list[Run], transferred: int) -> list[tuple[str, bool]]:
+def budgets(runs: list[Run], visits: dict[str, Visit]) -> list[tuple[str, bool]]:
     by = {(r.path, r.connections): r for r in runs}
-    checks = [(f"first visit to / under 900 KB ({transferred / 1000:.0f} KB)",
-               transferred < FIRST_VISIT_BUDGET)]
+    checks = [(f"first visit to {path}: {visit.total / 1000:.0f} KB, budget "
+               f"{WEIGHED[path][1] / 1000:.0f} KB", visit.total < WEIGHED[path][1])
+              for path, visit in visits.items()]
     for path in FAST_PAGES:
         busy = by[(path, 50)]
         checks.append((f"{path}: >= 2000 requests/s at 50 connections ({busy.requests_per_s:.0f})",
@@ -251,16 +259,17 @@ def measure(url: str) -> list[Run]:
     return runs
 
 
-def report(runs: list[Run], transferred: int, assets: list[tuple[str, int]],
-           sides: list[Side]) -> bool:
+def report(runs: list[Run], visits: dict[str, Visit], sides: list[Side]) -> bool:
     print(f"{'path':<16}{'conns':>6}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
     for r in runs:
         print(f"{r.path:<16}{r.connections:>6}{r.requests_per_s:>10.0f}{r.p50_ms:>9.2f}"
               f"{r.p99_ms:>9.2f}{r.failed:>8}")
-    print(f"\nfirst visit to /: {transferred} bytes in {len(assets)} responses")
-    for asset_url, size in assets:
-        print(f"  {size:>9}  {asset_url}")
-    checks = budgets(runs, transferred) + report_sides(sides)
+    for path, visit in visits.items():
+        print(f"\nfirst visit to {path}: {visit.total} bytes in {len(visit.responses)} responses "
+              f"(budget {WEIGHED[path][1]})")
+        for asset_url, size in visit.responses:
+            print(f"  {size:>9}  {asset_url}")
+    checks = budgets(runs, visits) + report_sides(sides)
     print()
     for label, ok in checks:
         print(f"{verdict(ok)}  {label}")
@@ -270,12 +279,12 @@ def report(runs: list[Run], transferred: int, assets: list[tuple[str, int]],
 def main() -> int:
     server = start_app()
     try:
-        transferred, assets = first_visit_bytes(server.url)
+        visits = first_visit_bytes(server.url)
         runs = measure(server.url)
         sides = side_by_side(server.url)
     finally:
         server.stop()
-    return 0 if report(runs, transferred, assets, sides) else 1
+    return 0 if report(runs, visits, sides) else 1
 
 
 if __name__ == "__main__":

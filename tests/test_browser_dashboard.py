@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from app.dates import format_date
 from app.models import Stance
 from app.palette import STANCE_COLOURS
-from app.services.mapdata import EUROPE_ALPHA3, STANCE_LABELS
+from app.services.mapdata import STANCE_LABELS
 from tests.support.dashboard import click_on_map, drawn_fills, hover_on_map, rgb, wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -163,8 +163,3 @@ def test_copied_link_opens_the_same_page_in_a_fresh_browser(
     expect(page.locator(".stance-line .badge").first).to_have_text(stance or "")
     fresh.close()
 
-
-def test_country_locator_map_shows_the_country(guarded_page: Page) -> None:
-    guarded_page.goto("/countries/fr")
-    wait_for_map(guarded_page, "#locator")
-    assert set(drawn_fills(guarded_page, "#locator")) == {EUROPE_ALPHA3["FR"]}

@@ -3,9 +3,10 @@
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from app.routes.cached import kept
 from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of
 from app.services.cards import (
     DASHBOARD,
@@ -15,7 +16,10 @@ from app.services.cards import (
     placeholder_png,
     requested_card,
 )
+from app.services.pagecache import Rendered
+from app.services.pageviews import map_download
 from app.services.records import Dataset
+from app.templating import pinned_request_url
 
 router = APIRouter(prefix="/cards", tags=["share cards"])
 PNG_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -45,6 +49,20 @@ def dashboard_png(dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
     """The dashboard's card: the stance map of Europe with counts (`as_of`: on that date)."""
     card = dashboard_card(dataset=dataset, as_of=resolve_as_of(as_of), dated=as_of is not None)
     return png_response(dataset=dataset, name=DASHBOARD, card=card)
+
+
+@router.get("/map-download.svg", response_class=Response)
+def map_download_svg_file(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None
+                          ) -> Response:
+    """The map as an SVG file to download: title, date, legend and source line (`?rev=N`,
+    `as_of`), drawn on the server and kept per revision."""
+    day = resolve_as_of(as_of)
+    name = f"coalition-tracker-map-rev{dataset.revision}-{day.isoformat()}.svg"
+    return kept(request, dataset, lambda: Rendered(
+        map_download(dataset=dataset, as_of=day,
+                     address=pinned_request_url(request, dataset).replace(
+                         "/cards/map-download.svg", "/")),
+        "image/svg+xml", headers=(("Content-Disposition", f'attachment; filename="{name}"'),)))
 
 
 @router.get("/countries/{code}.png", response_class=Response, responses=PNG_RESPONSE)

@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from app.config import get_settings
 from app.db import SessionDep
 from app.models import Stance
 from app.numbers import MAX_ID
 from app.routes.cached import html_page, json_body, kept
-from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of
+from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of, today
 from app.services.countries import CountrySummary, list_countries
 from app.services.export import (
     DATASET_NAME,
@@ -27,6 +28,15 @@ from app.services.export import (
     sources_table,
     to_csv,
     zip_bytes,
+)
+from app.services.licence import (
+    CODEBOOK_CHANGES,
+    CODEBOOK_VERSION,
+    DATASET_DESCRIPTION,
+    LICENCE_NOTE,
+    Distribution,
+    cite_line,
+    dataset_jsonld,
 )
 from app.services.pagecache import Rendered
 from app.services.records import Dataset
@@ -83,14 +93,30 @@ def _pinned_query(dataset: Dataset, as_of: date | None) -> str:
     return "?" + urlencode([*pairs, ("rev", str(dataset.revision))])
 
 
+def _package_context(request: Request, dataset: Dataset) -> dict[str, Any]:
+    """Licence, "Cite as" (with today's access date) and schema.org JSON-LD for /data."""
+    url = pinned_request_url(request, dataset)
+    base, rev = get_settings().public_base_url.rstrip("/"), f"?rev={dataset.revision}"
+    files = (Distribution(name="Everything as CSV (zip with a README codebook)",
+                          url=f"{base}/data/coalition-tracker.zip{rev}",
+                          media_type="application/zip"),
+             Distribution(name="Everything as JSON", url=f"{base}/data/coalition-tracker.json{rev}",
+                          media_type="application/json"))
+    return {"cite_line": cite_line(dataset=dataset, url=url, accessed=today()),
+            "licence_note": LICENCE_NOTE, "codebook_version": CODEBOOK_VERSION,
+            "codebook_changes": CODEBOOK_CHANGES,
+            "jsonld": dataset_jsonld(dataset=dataset, url=url, description=DATASET_DESCRIPTION,
+                                     distributions=files)}
+
+
 @router.get("/data", response_class=HTMLResponse, include_in_schema=False)
 def data_page(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
     day = resolve_as_of(as_of)
 
     def render_page() -> Rendered:
         context = {"dataset": dataset, "as_of": day, "tables": _full_tables(dataset, day),
-                   "cite": cite_as(dataset=dataset, url=pinned_request_url(request, dataset)),
-                   "pinned_query": _pinned_query(dataset, as_of), "formula_note": FORMULA_NOTE}
+                   "pinned_query": _pinned_query(dataset, as_of), "formula_note": FORMULA_NOTE,
+                   **_package_context(request, dataset)}
         return html_page(request, "data.html", context, block="downloads")
 
     return kept(request, dataset, render_page)

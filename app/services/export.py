@@ -7,6 +7,7 @@ Every table is computed from a `Dataset`, so a download at `?rev=N` is exactly r
 
 import csv
 import io
+import stat
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,13 +16,21 @@ from functools import partial
 from typing import Any
 
 from app.models import Firmness, Stance
-from app.services.countries import CountrySummary
+from app.services.countries import CountrySummary, list_countries
 from app.services.evidence import dispute_reason, is_disputed
+from app.services.licence import (
+    CODEBOOK_CHANGES,
+    CODEBOOK_VERSION,
+    LICENCE_NAME,
+    LICENCE_NOTE,
+    LICENCE_URL,
+)
 from app.services.records import CommitmentRecord, Dataset, EventRecord
 from app.services.revisions import RevisionSummary
 from app.services.sources import SourceSummary, list_sources
 
 DATASET_NAME = "coalition-tracker"
+EXCEL_FOLDER = "excel"
 Cell = str | int | bool | date | datetime | None
 
 
@@ -111,6 +120,8 @@ EVENT_COLUMNS = _columns(
                     "spaces (a signature is not a stance)"),
     ("documents", "What they signed, in the same order, separated by ' | '"),
 )
+QUOTE_WORDS = ("Verbatim quote from the source: its publisher's text, not covered by the data "
+               "licence (CC BY 4.0 applies to every other column)")
 EVENT_FACT_COLUMNS = _columns(
     ("fact_id", "Number of the coalition-level fact"),
     ("event_slug", "The event it is about (events.slug)"),
@@ -119,7 +130,21 @@ EVENT_FACT_COLUMNS = _columns(
     ("source_id", "The source quoted (sources.id)"),
     ("attribution", ATTRIBUTION_WORDS),
     ("speaker", "Who is quoted or paraphrased; empty for outlet"),
-    ("quote", "Verbatim quote from the source"),
+    ("quote", QUOTE_WORDS),
+)
+MENTION_COLUMNS = _columns(
+    ("id", "Mention number"),
+    ("country_code", "The country named (countries.code)"),
+    ("source_id", "The source that names it without stating a position (sources.id)"),
+    ("quote", QUOTE_WORDS),
+)
+TIMELINE_COLUMNS = _columns(
+    ("country_code", "The country (countries.code)"),
+    ("date", "A date on which its stance changed: the date of the commitment that changed it"),
+    ("stance", "Its stance from that date on (troops, logistics, political_only, opposed, "
+               "undeclared), by the rule in the README (on one date, the commitment recorded "
+               "last wins: commitments.id orders them)"),
+    ("previous_stance", "Its stance the day before (undeclared before any commitment)"),
 )
 CITATION_COLUMNS = _columns(
     ("id", "Citation number"),
@@ -127,7 +152,7 @@ CITATION_COLUMNS = _columns(
     ("country_code", "The commitment's country (countries.code), repeated for convenience"),
     ("source_id", "The source quoted (sources.id)"),
     ("speaker", "Who is quoted, when the source names them"),
-    ("quote", "Verbatim quote from the source"),
+    ("quote", QUOTE_WORDS),
     ("attribution", ATTRIBUTION_WORDS),
 )
 SOURCE_COLUMNS = _columns(
@@ -251,6 +276,32 @@ def event_facts_table(*, dataset: Dataset) -> Table:
     )
 
 
+def mentions_table(*, dataset: Dataset) -> Table:
+    return Table(
+        name="mentions",
+        description="Sources naming a country without stating its position.",
+        columns=MENTION_COLUMNS,
+        rows=tuple((m.id, m.country_code, m.source_id, m.quote)
+                   for m in sorted(dataset.mentions, key=lambda m: m.id)),
+    )
+
+
+def stance_timeline_table(*, dataset: Dataset) -> Table:
+    """Long format: one row per country per date its stance changed (retracted commitments
+    never count)."""
+    rows: list[tuple[Cell, ...]] = []
+    before: dict[str, Stance] = {}
+    for day in sorted({c.date for c in dataset.commitments if not c.is_retracted}):
+        after = {r.code: r.stance for r in list_countries(dataset=dataset, as_of=day)}
+        rows += [(code, day, stance.value, before.get(code, Stance.undeclared).value)
+                 for code, stance in sorted(after.items())
+                 if stance != before.get(code, Stance.undeclared)]
+        before = after
+    return Table(name="stance_timeline", description=(
+        "Every change of stance: one row per country per date its stance changed."),
+        columns=TIMELINE_COLUMNS, rows=tuple(rows))
+
+
 def sources_table(*, sources: Sequence[SourceSummary]) -> Table:
     return Table(
         name="sources",
@@ -274,6 +325,8 @@ def full_tables(*, dataset: Dataset, countries: Sequence[CountrySummary], as_of:
         sources_table(sources=list_sources(dataset=dataset)),
         events_table(dataset=dataset),
         event_facts_table(dataset=dataset),
+        mentions_table(dataset=dataset),
+        stance_timeline_table(dataset=dataset),
     ]
 
 
@@ -336,6 +389,9 @@ def full_json(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_ur
         "published_at": dataset.published_at.isoformat(),
         "as_of": as_of.isoformat(),
         "cite_as": cite_as(dataset=dataset, url=cite_url),
+        "licence": {"name": LICENCE_NAME, "url": LICENCE_URL, "note": LICENCE_NOTE},
+        "codebook_version": CODEBOOK_VERSION,
+        "codebook_changes": [{"version": v, "changes": text} for v, text in CODEBOOK_CHANGES],
         "codebook": codebook(tables),
         "tables": {table.name: table_json(table) for table in tables},
     }
@@ -364,9 +420,18 @@ def readme(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_url: 
         "before the date); the one recorded last wins on the same date; none: undeclared.",
         "",
         "Files are UTF-8 CSV with a header row. Booleans are true/false, dates YYYY-MM-DD,",
-        "an empty cell means not stated.",
+        "an empty cell means not stated. The folder excel/ holds the same files with a UTF-8",
+        "byte-order mark, which Excel and other spreadsheet programs need to read accents.",
         "",
         FORMULA_NOTE,
+        "",
+        "## Licence",
+        "",
+        LICENCE_NOTE,
+        "",
+        f"## Codebook version {CODEBOOK_VERSION}",
+        "",
+        *[f"- {version}: {text}" for version, text in CODEBOOK_CHANGES],
         "",
     ]
     for table in tables:
@@ -383,8 +448,13 @@ def zip_bytes(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_ur
         files = {"README.md": readme(dataset=dataset, tables=tables, as_of=as_of,
                                      cite_url=cite_url)}
         files.update({f"{table.name}.csv": to_csv(table) for table in tables})
+        # The same tables for spreadsheet programs, which read UTF-8 only after a byte-order mark.
+        files.update({f"{EXCEL_FOLDER}/{table.name}.csv": "\ufeff" + to_csv(table)
+                      for table in tables})
         for name, text in files.items():
             info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so unzip applies the mode below
+            info.external_attr = (stat.S_IFREG | 0o644) << 16  # an ordinary file, rw-r--r--
             archive.writestr(info, text.encode("utf-8"))
     return buffer.getvalue()

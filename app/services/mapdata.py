@@ -151,6 +151,16 @@ LEGEND_ORDER = [Stance.troops.value, TROOPS_NEARBY, Stance.logistics.value,
                 "host", NOT_TRACKED]
 
 
+def locator_alpha3(code: str) -> str | None:
+    """The outline id (ISO alpha-3) a locator map draws for a country code, if it has one."""
+    return EUROPE_ALPHA3.get(code.upper()) or PARTNER_ALPHA3.get(code.upper())
+
+
+def palette_colour(key: str) -> str:
+    """The fill colour of a legend key (a stance, or "host")."""
+    return PALETTE[key][0]
+
+
 def plotly_text(text: str) -> str:
     """Text as Plotly shows it: its labels and hovers read tags (<a href>, <b>) and entities,
     so a name typed with them is escaped to be shown as typed, never as a link."""

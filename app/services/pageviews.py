@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.config import get_settings
 from app.dates import format_date
@@ -20,8 +20,9 @@ from app.services.mapdata import (
     MapData,
     category,
     figure,
-    locator_figure,
+    locator_alpha3,
     map_data,
+    palette_colour,
 )
 from app.services.mapmarks import (
     DateChange,
@@ -31,6 +32,7 @@ from app.services.mapmarks import (
     sorted_rows,
     with_change_hovers,
 )
+from app.services.mapsvg import Caption, locator_svg, map_download_svg, map_picture_svg
 from app.services.records import ConditionsRecord, Dataset
 from app.services.stances import stance_on
 
@@ -178,6 +180,8 @@ class DashboardView(BaseModel):
     since: date | None = None
     sort: TableSort | None = None
     date_changes: list[DateChange] = []
+    # The map as a still picture (inline SVG) shown until Plotly has drawn: not in the JSON twin.
+    picture: str = Field(default="", exclude=True)
 
 
 def stance_change_dates(*, dataset: Dataset, until: date) -> list[date]:
@@ -242,7 +246,8 @@ class CountryPage(CountryDetail):
     role_label: str
     paragraph: str
     commitments: list[CommitmentPage]  # type: ignore[assignment]
-    locator: dict[str, Any]
+    # The locator map as inline SVG (drawn on the server; no Plotly): not part of the JSON twin.
+    locator_svg: str | None = Field(default=None, exclude=True)
     dates: Dates
 
 
@@ -283,7 +288,8 @@ def dashboard(
     return DashboardView(
         revision=dataset.revision, as_of=as_of, stance=stance, query=query or None,
         countries=sorted_rows(rows=rows, sort=sort), total=len(dataset.countries), map=data,
-        figure=shown, dates=page_dates(dataset=dataset, as_of=as_of, today=today),
+        figure=shown, picture=map_picture(data=data),
+        dates=page_dates(dataset=dataset, as_of=as_of, today=today),
         change_dates=stance_change_dates(dataset=dataset, until=today),
         since=since, sort=sort, date_changes=changes,
     )
@@ -305,6 +311,32 @@ def _paragraph(detail: CountryDetail, as_of: date, label: str) -> str:
             f"{detail.source_count} {sources}.")
 
 
+def map_picture(*, data: MapData) -> str:
+    """The dashboard map as a still SVG picture, coloured as Plotly will draw it."""
+    shown = [c for c in data.in_view if c.alpha3]
+    return map_picture_svg(fills=tuple((c.alpha3, c.colour) for c in shown if c.alpha3),
+                           outlined=tuple(c.alpha3 for c in shown if c.is_host and c.alpha3))
+
+
+def map_download(*, dataset: Dataset, as_of: date, address: str) -> str:
+    """The map as a downloadable SVG file with its title, date and source line."""
+    data = map_data(dataset=dataset, as_of=as_of)
+    caption = Caption(
+        title="Where countries stand on security guarantees for Ukraine",
+        dated=f"Positions on {format_date(as_of)} · Coalition Tracker revision {dataset.revision}",
+        source=(f"Source: Coalition Tracker, revision {dataset.revision} (published "
+                f"{dataset.published_at.strftime('%Y-%m-%d')}), {address}. Data CC BY 4.0."))
+    legend = tuple((entry.label, entry.colour, entry.count) for entry in data.legend)
+    return map_download_svg(picture=map_picture(data=data), caption=caption, legend=legend)
+
+
+def _locator(*, code: str, name: str, key: str) -> str | None:
+    alpha3 = locator_alpha3(code)
+    if alpha3 is None:
+        return None
+    return locator_svg(alpha3=alpha3, name=name, colour=palette_colour(key), label=LABELS[key])
+
+
 def country_page(*, dataset: Dataset, code: str, as_of: date, today: date
                  ) -> CountryPage | None:
     detail = country_detail(dataset=dataset, code=code, as_of=as_of)
@@ -320,7 +352,7 @@ def country_page(*, dataset: Dataset, code: str, as_of: date, today: date
         revision=dataset.revision, as_of=as_of, category=key, stance_label=LABELS[key],
         role_label=ROLE_LABELS.get(detail.role, detail.role),
         paragraph=_paragraph(detail, as_of, LABELS[key]),
-        locator=locator_figure(data=map_data(dataset=dataset, as_of=as_of), code=detail.code),
+        locator_svg=_locator(code=detail.code, name=detail.name, key=key),
         dates=page_dates(dataset=dataset, as_of=as_of, today=today, code=detail.code),
     )
 

@@ -1,7 +1,9 @@
 """Fingerprinted static files. `static_url("css/app.css")` gives `/static/css/app.<hash>.css`;
 a request for that name is served with a far-future immutable cache. Names without a hash (or
 with an outdated one) still work with a short cache; the map outlines, which Plotly loads by
-name, get a moderate one. Text assets are gzipped once per process and kept in memory."""
+name, get a moderate one. Text assets are gzipped once per process and kept in memory; the few
+large ones with a brotli twin made at build time (`X.br`, tools/precompress.py) are sent as that
+to browsers that accept it."""
 
 import gzip
 import hashlib
@@ -76,8 +78,11 @@ class FingerprintedStaticFiles(StaticFiles):
         response = await super().get_response(relative, scope)
         if response.status_code not in (200, 304):
             return response
-        if isinstance(response, FileResponse) and _accepts_gzip(scope) and _compressible(response):
-            response = await _gzip_response(response)
+        if isinstance(response, FileResponse) and _compressible(response):
+            if _accepts(scope, "br") and Path(str(response.path) + ".br").is_file():
+                response = _brotli_response(response)
+            elif _accepts(scope, "gzip"):
+                response = await _gzip_response(response)
         full_path = str(STATIC_ROOT / relative)
         response.headers["cache-control"] = cache_control(relative, requested_hash, full_path)
         if _compressible(response):
@@ -85,12 +90,24 @@ class FingerprintedStaticFiles(StaticFiles):
         return response
 
 
-def _accepts_gzip(scope: Scope) -> bool:
-    return "gzip" in Headers(scope=scope).get("accept-encoding", "")
+def _accepts(scope: Scope, coding: str) -> bool:
+    """Whether Accept-Encoding names `coding` (without q=0)."""
+    for item in Headers(scope=scope).get("accept-encoding", "").split(","):
+        name, _, params = item.strip().partition(";")
+        if name.strip() == coding and params.replace(" ", "") not in ("q=0", "q=0.0"):
+            return True
+    return False
 
 
 def _compressible(response: Response) -> bool:
     return response.headers.get("content-type", "").startswith(COMPRESSIBLE_TYPES)
+
+
+def _brotli_response(response: FileResponse) -> Response:
+    """The file's precompressed brotli twin (tests/test_static.py keeps it equal to the file)."""
+    headers = {name: response.headers[name] for name in ("content-type", "last-modified")}
+    headers.update({"etag": f"W/{response.headers['etag']}-br", "content-encoding": "br"})
+    return FileResponse(str(response.path) + ".br", headers=headers)
 
 
 async def _gzip_response(response: FileResponse) -> Response:
