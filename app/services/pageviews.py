@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from app.config import get_settings
 from app.dates import format_date
+from app.labels import ROLE_LABELS, STANCE_LABELS
 from app.models import Attribution, Firmness, Location, Role, Stance
 from app.services.countries import CommitmentView, CountryDetail, CountrySummary, list_countries
 from app.services.countries import get_country as country_detail
@@ -14,7 +15,6 @@ from app.services.mapdata import (
     DEFINITIONS,
     LABELS,
     LEGEND_ORDER,
-    STANCE_LABELS,
     STANCE_MEANINGS,
     MapData,
     category,
@@ -27,12 +27,6 @@ from app.services.records import ConditionsRecord, Dataset
 LOCATIONS: dict[str, str] = {
     Location.ukraine: "troops would be deployed inside Ukraine",
     Location.neighbouring_nato: "troops would stay in neighbouring NATO countries, not in Ukraine",
-}
-ROLE_LABELS: dict[str, str] = {
-    Role.member: "Coalition member",
-    Role.host: "Host country",
-    Role.partner: "Partner",
-    Role.non_member: "Not a member",
 }
 
 ROLE_MEANINGS: dict[Role, str] = {
@@ -293,7 +287,7 @@ def country_page(*, dataset: Dataset, code: str, as_of: date, today: date
     return CountryPage(
         **detail.model_dump(exclude={"commitments"}), commitments=commitments,
         revision=dataset.revision, as_of=as_of, category=key, stance_label=LABELS[key],
-        role_label=ROLE_LABELS.get(detail.role, detail.role),
+        role_label=ROLE_LABELS[detail.role],
         paragraph=_paragraph(detail, as_of, LABELS[key]),
         locator=locator_figure(data=map_data(dataset=dataset, as_of=as_of), code=detail.code),
         dates=page_dates(dataset=dataset, as_of=as_of, today=today, code=detail.code),

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
-from app.models import Attribution, Firmness
+from app.models import Attribution, Firmness, Kind, Location, Precision, Role
 
 
 class Record(BaseModel):
@@ -22,7 +22,7 @@ class ConditionsRecord(Record):
     us_backstop: bool | None = None
     parliament_approval: bool | None = None
     non_combat: bool | None = None
-    location: str | None = None
+    location: Location | None = None
     troop_numbers: str | None = None
     other: str | None = None
 
@@ -62,9 +62,9 @@ class CitationRecord(Record):
 class CommitmentRecord(Record):
     id: int
     country_code: str
-    kind: str
+    kind: Kind
     date: date
-    date_precision: str = "day"
+    date_precision: Precision = Precision.day
     date_basis: str | None = None
     summary: str
     conditions: ConditionsRecord = ConditionsRecord()
@@ -108,7 +108,7 @@ class EventRecord(Record):
     slug: str
     name: str
     date: date
-    date_precision: str = "day"
+    date_precision: Precision = Precision.day
     date_basis: str | None = None
     place: str | None = None
     summary: str | None = None
@@ -121,7 +121,7 @@ class CountryRecord(Record):
     code: str
     name: str
     in_europe: bool = True
-    role: str = "member"
+    role: Role = Role.member
     version: int = 1
     reviewed_at: datetime | None = None
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import delete, select, text
 from sqlmodel import Session
 
+from app.labels import SEARCH_GROUP_LABELS
 from app.models import SearchEntry
 from app.services.mapdata import EUROPE_ALPHA3, PARTNER_ALPHA3
 from app.services.records import CitationRecord, CommitmentRecord, Dataset, EventRecord
@@ -43,8 +44,7 @@ class HitKind(StrEnum):
     event = "event"
 
 
-KIND_LABELS = {HitKind.country: "Countries", HitKind.quote: "Quotes and speakers",
-               HitKind.source: "Sources", HitKind.event: "Events"}
+KIND_LABELS = {kind: SEARCH_GROUP_LABELS[kind.value] for kind in HitKind}
 
 
 class QueryError(ValueError):
