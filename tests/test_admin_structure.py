@@ -57,10 +57,13 @@ from app.routes import (
 )
 from app.routes.admin_forms import AdminForm, commitment_values, country_values, event_values
 from app.services.dataset import dataset_at
-from app.services.editing.citing import citation_fields
-from app.services.editing.commitments import commitment_fields
-from app.services.editing.countries import country_fields
-from app.services.editing.events import event_fields
+from app.services.editing.inputs import (
+    CitationInput,
+    CommitmentInput,
+    CountryInput,
+    EventInput,
+    SourceInput,
+)
 
 ROUTES = Path(app.routes.__file__).parent
 EDITING = Path(app.services.editing.__file__).parent
@@ -214,17 +217,38 @@ def test_form_values_round_trip_through_the_enums(db: Session) -> None:
     assert dataset is not None
     for record in dataset.commitments:
         values = commitment_values(commitment=record, version=1)
-        fields = commitment_fields(values)
-        assert fields["kind"] is record.kind and fields["date_precision"] is record.date_precision
-        assert fields["firmness"] is record.firmness
-        assert fields["cond_location"] is record.conditions.location
+        typed = CommitmentInput.parse(values)
+        assert typed.kind is record.kind and typed.date_precision is record.date_precision
+        assert typed.firmness is record.firmness and typed.date == record.date
+        assert typed.cond_location is record.conditions.location
+        assert typed.cond_after_ceasefire is record.conditions.after_ceasefire
         for cited in record.citations:
-            assert citation_fields({"attribution": cited.attribution.value, "quote": "q",
-                                    "speaker": cited.speaker or ""})["attribution"] \
+            assert CitationInput.parse({"attribution": cited.attribution.value, "quote": "q",
+                                        "speaker": cited.speaker or ""}).attribution \
                 is cited.attribution
     for country in dataset.countries:
-        assert country_fields(country_values(country=country))["role"] is country.role
+        assert CountryInput.parse(country_values(country=country)).role is country.role
     for event in dataset.events:
-        assert event_fields(event_values(event=event))["date_precision"] is event.date_precision
-    assert commitment_fields({"kind": "troops", "date": date(2026, 1, 1).isoformat(),
-                              "date_precision": "month"})["date_precision"] is Precision.month
+        assert EventInput.parse(event_values(event=event)).date_precision is event.date_precision
+    assert CommitmentInput.parse({"kind": "troops", "date": date(2026, 1, 1).isoformat(),
+                                  "date_precision": "month"}).date_precision is Precision.month
+
+
+@pytest.mark.parametrize(("typed", "model"), [
+    (CommitmentInput, Commitment), (CitationInput, Citation), (SourceInput, Source),
+    (CountryInput, Country), (EventInput, Event),
+])
+def test_each_form_is_a_typed_dataclass_of_its_rows_columns(typed: type, model: type) -> None:
+    """What a save writes is a frozen dataclass whose fields are columns of the row it writes,
+    typed as the row types them (the enums included): no `dict[str, Any]` of fields."""
+    assert dataclasses.is_dataclass(typed)
+    assert typed.__dataclass_params__.frozen
+    hints, columns = typing.get_type_hints(typed), typing.get_type_hints(model)
+    for name, hint in hints.items():
+        assert name in columns, name
+        assert hint == columns[name] or hint == columns[name] | None, name
+
+
+def test_no_service_builds_a_row_from_an_untyped_dict_of_fields() -> None:
+    for path in EDITING.glob("*.py"):
+        assert not re.search(r"def \w+_fields\(", path.read_text(encoding="utf-8")), path

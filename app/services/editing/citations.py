@@ -7,9 +7,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.models import AuditEvent, Citation, Commitment, User
-from app.services.editing.citing import citation_errors, citation_fields, cited_source
+from app.services.editing.citing import citation_errors, cited_source
 from app.services.editing.commitments import change_commitment, live_commitment
 from app.services.editing.common import RecordNotFound, checked
+from app.services.editing.inputs import CitationInput
 from app.services.validation import FieldErrors, Values, message, validate_reason
 
 
@@ -48,11 +49,11 @@ def add_citation(*, session: Session, user: User, commitment_id: int, values: Va
     def apply(row: Commitment) -> None:
         source_id = cited_source(session, user, values, earlier)
         session.add(Citation(commitment_id=row.id or 0, source_id=source_id,
-                             **citation_fields(values)))
+                             **CitationInput.parse(values).columns()))
 
     return change_commitment(session, user, commitment, values, "citation.add", apply,
-                              what=f"citation added to commitment {commitment_id}",
-                              earlier=earlier)
+                             what=f"citation added to commitment {commitment_id}",
+                             earlier=earlier)
 
 
 def correct_citation(*, session: Session, user: User, commitment_id: int, citation_id: int,
@@ -63,13 +64,13 @@ def correct_citation(*, session: Session, user: User, commitment_id: int, citati
 
     def apply(row: Commitment) -> None:
         citation.source_id = cited_source(session, user, values, earlier)
-        citation.sqlmodel_update(citation_fields(values))
+        CitationInput.parse(values).apply(citation)
         session.add(citation)
 
     return change_commitment(session, user, commitment, values, "citation.correct", apply,
-                              earlier=earlier,
-                              what=f"citation {citation_id} of commitment {commitment_id} "
-                                   "corrected")
+                             earlier=earlier,
+                             what=f"citation {citation_id} of commitment {commitment_id} "
+                             "corrected")
 
 
 def remove_citation(*, session: Session, user: User, commitment_id: int, citation_id: int,
@@ -78,6 +79,6 @@ def remove_citation(*, session: Session, user: User, commitment_id: int, citatio
     commitment, citation = _live_citation(session, commitment_id, citation_id)
     checked(citation_removal_errors(session=session, citation=citation, values=values))
     return change_commitment(session, user, commitment, values, "citation.remove",
-                              lambda _row: session.delete(citation),
-                              what=f"citation {citation_id} of commitment {commitment_id} "
-                                   "removed")
+                             lambda _row: session.delete(citation),
+                             what=f"citation {citation_id} of commitment {commitment_id} "
+                             "removed")

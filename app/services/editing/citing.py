@@ -3,19 +3,18 @@ or new (then added in the same revision), its quote checked against the source's
 speaker and attribution."""
 
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session
 
-from app.models import Attribution, AuditEvent, Source, User
+from app.models import AuditEvent, Source, User
 from app.numbers import parse_id
 from app.services.editing.common import audit_event
-from app.services.editing.sources import source_fields, source_snapshot
+from app.services.editing.inputs import SourceInput
+from app.services.editing.sources import source_snapshot
 from app.services.validation import (
     NEW_SOURCE,
     FieldErrors,
     Values,
-    attribution_of,
     text,
     validate_citation,
 )
@@ -35,19 +34,13 @@ def citation_errors(*, session: Session, values: Values, today: date) -> FieldEr
 
 
 
-def citation_fields(values: Values) -> dict[str, Any]:
-    return {"quote": (values.get("quote") or "").strip(),
-            "speaker": text(values, "speaker") or None,
-            "attribution": Attribution(attribution_of(values))}
-
-
 def cited_source(session: Session, user: User, values: Values,
-                     events: list[AuditEvent]) -> int:
+                 events: list[AuditEvent]) -> int:
     if text(values, "source_id") != NEW_SOURCE:
         return parse_id(text(values, "source_id")) or 0
-    source = Source(**source_fields(values, "new_source_"))
+    source = Source(**SourceInput.parse(values, "new_source_").columns())
     session.add(source)
     session.flush()
     events.append(audit_event(user, "source.add", "source", source.id, country_code=None,
-                         before=None, after=source_snapshot(source)))
+                              before=None, after=source_snapshot(source)))
     return source.id or 0

@@ -12,16 +12,11 @@ from app.models import (
     Citation,
     Commitment,
     Event,
-    Firmness,
-    Kind,
-    Location,
-    Precision,
     User,
     utcnow,
 )
-from app.services.editing.citing import citation_errors, citation_fields, cited_source
+from app.services.editing.citing import citation_errors, cited_source
 from app.services.editing.common import (
-    CHECKED,
     RecordNotFound,
     ValidationFailed,
     audit_event,
@@ -29,15 +24,13 @@ from app.services.editing.common import (
     submitted_version,
 )
 from app.services.editing.countries import country_row
+from app.services.editing.inputs import CitationInput, CommitmentInput
 from app.services.editing.optimistic import bump_country
 from app.services.editing.suggestions import accepted_suggestion
 from app.services.validation import (
-    CONDITION_FLAGS,
-    TRI_STATE,
     FieldErrors,
     Values,
     message,
-    parse_date,
     text,
     validate_commitment_fields,
     validate_reason,
@@ -80,42 +73,6 @@ def commitment_snapshot(session: Session, commitment: Commitment) -> dict[str, A
 
 
 
-def _tri_state(values: Values, name: str) -> bool | None:
-    return TRI_STATE.get(text(values, name))
-
-
-def commitment_fields(values: Values) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "kind": Kind(text(values, "kind")), "date": parse_date(text(values, "date")),
-        "date_precision": Precision(text(values, "date_precision") or Precision.day),
-        "date_basis": text(values, "date_basis") or None, "summary": text(values, "summary"),
-        "cond_location": Location(text(values, "cond_location"))
-        if text(values, "cond_location") else None,
-        "cond_troop_numbers": text(values, "cond_troop_numbers") or None,
-        "cond_other": text(values, "cond_other") or None,
-        "firmness": Firmness(text(values, "firmness") or Firmness.firm),
-        **dispute_fields(values),
-    }
-    fields.update({f"cond_{f}": _tri_state(values, f"cond_{f}") for f in CONDITION_FLAGS})
-    return fields
-
-
-def _optional_id(values: Values, name: str) -> int | None:
-    raw = text(values, name)
-    return int(raw) if raw.isdigit() else None
-
-
-def dispute_fields(values: Values) -> dict[str, Any]:
-    """The event link and the curator's dispute marking (reason and conflicting citation are
-    kept only while the commitment is marked disputed)."""
-    disputed = text(values, "disputed") in CHECKED
-    return {"event_id": _optional_id(values, "event_id"), "disputed": disputed,
-            "dispute_reason": (text(values, "dispute_reason") or None) if disputed else None,
-            "dispute_citation_id": _optional_id(values, "dispute_citation_id") if disputed
-            else None}
-
-
-
 def add_commitment(*, session: Session, user: User, code: str, values: Values,
                    today: date) -> int:
     """Record a dated commitment with its first citation. Returns the new revision number."""
@@ -127,18 +84,18 @@ def add_commitment(*, session: Session, user: User, code: str, values: Values,
     bump_country(session, code, submitted_version(values))
     events: list[AuditEvent] = []
     source_id = cited_source(session, user, values, events)
-    commitment = Commitment(country_code=code, **commitment_fields(values))
+    commitment = Commitment(country_code=code, **CommitmentInput.parse(values).columns())
     session.add(commitment)
     session.flush()
     session.add(Citation(commitment_id=commitment.id or 0, source_id=source_id,
-                         **citation_fields(values)))
+                         **CitationInput.parse(values).columns()))
     session.flush()
     events.append(audit_event(user, "commitment.add", "commitment", commitment.id,
                               country_code=code, before=None,
                               after=commitment_snapshot(session, commitment)))
     events.extend(accepted_suggestion(session=session, user=user, values=values))
     return publish(session, user, f"{name}: {commitment.kind} commitment of "
-                    f"{commitment.date} recorded", events)
+                   f"{commitment.date} recorded", events)
 
 
 def live_commitment(session: Session, commitment_id: int) -> Commitment:
@@ -149,8 +106,8 @@ def live_commitment(session: Session, commitment_id: int) -> Commitment:
 
 
 def change_commitment(session: Session, user: User, commitment: Commitment, values: Values,
-                       action: str, apply: Callable[[Commitment], None], *, what: str,
-                       earlier: list[AuditEvent] | None = None) -> int:
+                      action: str, apply: Callable[[Commitment], None], *, what: str,
+                      earlier: list[AuditEvent] | None = None) -> int:
     """Bump the country's version, apply the change, audit the commitment before -> after
     (after `earlier` events that `apply` may have added, such as a new source) and publish."""
     code = commitment.country_code
@@ -162,7 +119,8 @@ def change_commitment(session: Session, user: User, commitment: Commitment, valu
     session.flush()
     reason = text(values, "reason")
     event = audit_event(user, action, "commitment", commitment.id, country_code=code,
-                   before=before, after=commitment_snapshot(session, commitment), reason=reason)
+                        before=before, after=commitment_snapshot(session, commitment),
+                        reason=reason)
     return publish(session, user, f"{code}: {what}" + (f" ({reason})" if reason else ""),
                     [*(earlier or []), event])
 
@@ -175,15 +133,14 @@ def correct_commitment(*, session: Session, user: User, commitment_id: int, valu
         raise ValidationFailed(errors)
 
     def apply(row: Commitment) -> None:
-        for name, value in commitment_fields(values).items():
-            setattr(row, name, value)
+        CommitmentInput.parse(values).apply(row)
         row.corrected_at = utcnow()
         row.correction_reason = text(values, "reason")
 
     return change_commitment(session, user, commitment, values, "commitment.correct", apply,
-                              what=f"commitment {commitment_id} corrected",
-                              earlier=accepted_suggestion(session=session, user=user,
-                                                          values=values))
+                             what=f"commitment {commitment_id} corrected",
+                             earlier=accepted_suggestion(session=session, user=user,
+                                                         values=values))
 
 
 def retract_commitment(*, session: Session, user: User, commitment_id: int,
@@ -198,7 +155,7 @@ def retract_commitment(*, session: Session, user: User, commitment_id: int,
         row.retraction_reason = text(values, "reason")
 
     return change_commitment(session, user, commitment, values, "commitment.retract", apply,
-                              what=f"commitment {commitment_id} retracted")
+                             what=f"commitment {commitment_id} retracted")
 
 
 

@@ -11,8 +11,6 @@ from app.services.audit import TrailEntry, to_json
 from app.services.dataset import publish_revision
 from app.services.validation import FieldErrors, Values, text
 
-CHECKED = {"on", "yes", "true"}
-
 
 class ValidationFailed(Exception):
     def __init__(self, errors: FieldErrors) -> None:
@@ -39,8 +37,8 @@ def submitted_version(values: Values) -> int:
 
 
 def audit_event(user: User, action: str, entity: str, entity_id: object, *,
-           country_code: str | None, before: dict[str, Any] | None,
-           after: dict[str, Any] | None, reason: str | None = None) -> AuditEvent:
+                country_code: str | None, before: dict[str, Any] | None,
+                after: dict[str, Any] | None, reason: str | None = None) -> AuditEvent:
     return AuditEvent(
         revision_id=0, user_id=user.id, actor_role=user.role, action=action, entity=entity,
         entity_id=str(entity_id), country_code=country_code, before=to_json(before),

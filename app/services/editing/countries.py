@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.models import Country, Role, User, utcnow
+from app.models import Country, User, utcnow
 from app.services.editing.common import (
     RecordNotFound,
     ValidationFailed,
@@ -13,6 +13,7 @@ from app.services.editing.common import (
     publish,
     submitted_version,
 )
+from app.services.editing.inputs import CountryInput
 from app.services.editing.optimistic import bump_country
 from app.services.validation import FieldErrors, Values, message, text, validate_country
 
@@ -36,17 +37,12 @@ def country_row(session: Session, code: str) -> Country:
 
 
 
-def country_fields(values: Values) -> dict[str, Any]:
-    return {"name": text(values, "name"), "role": Role(text(values, "role")),
-            "in_europe": text(values, "in_europe") in {"on", "true", "1", "yes"}}
-
-
 def add_country(*, session: Session, user: User, values: Values) -> str:
     """Add a country by ISO code. Returns its code."""
     errors = country_errors(session=session, values=values, is_new=True)
     if errors:
         raise ValidationFailed(errors)
-    country = Country(code=text(values, "code").upper(), **country_fields(values))
+    country = Country(code=text(values, "code").upper(), **CountryInput.parse(values).columns())
     session.add(country)
     try:
         session.flush()
@@ -54,7 +50,7 @@ def add_country(*, session: Session, user: User, values: Values) -> str:
         session.rollback()
         raise ValidationFailed({"code": message("code_taken")}) from None
     event = audit_event(user, "country.add", "country", country.code, country_code=country.code,
-                   before=None, after=country_snapshot(country))
+                        before=None, after=country_snapshot(country))
     publish(session, user, f"Country added: {country.name}", [event])
     return country.code
 
@@ -68,12 +64,11 @@ def edit_country(*, session: Session, user: User, code: str, values: Values) -> 
     before = country_snapshot(country)
     bump_country(session, code, submitted_version(values))
     session.refresh(country)
-    for name, value in country_fields(values).items():
-        setattr(country, name, value)
+    CountryInput.parse(values).apply(country)
     session.add(country)
     session.flush()
     event = audit_event(user, "country.edit", "country", code, country_code=code, before=before,
-                   after=country_snapshot(country))
+                        after=country_snapshot(country))
     return publish(session, user, f"Country edited: {country.name}", [event])
 
 
@@ -99,6 +94,6 @@ def mark_reviewed(*, session: Session, user: User, code: str | None = None) -> i
         return publish(session, user, "Every country's position reviewed", [event])
     country = countries[0]
     event = audit_event(user, "country.review", "country", country.code, country_code=country.code,
-                   before={"reviewed_at": before[country.code]},
-                   after={"reviewed_at": now.isoformat()})
+                        before={"reviewed_at": before[country.code]},
+                        after={"reviewed_at": now.isoformat()})
     return publish(session, user, f"Position reviewed: {country.name}", [event])

@@ -13,11 +13,10 @@ from app.models import (
     Event,
     EventFact,
     FactCitation,
-    Precision,
     Signatory,
     User,
 )
-from app.services.editing.citing import citation_errors, citation_fields, cited_source
+from app.services.editing.citing import citation_errors, cited_source
 from app.services.editing.common import (
     RecordNotFound,
     audit_event,
@@ -25,11 +24,11 @@ from app.services.editing.common import (
     publish,
     submitted_version,
 )
+from app.services.editing.inputs import CitationInput, EventInput
 from app.services.editing.optimistic import bump_event
 from app.services.validation import (
     FieldErrors,
     Values,
-    parse_date,
     text,
     validate_event,
     validate_fact,
@@ -48,14 +47,6 @@ def event_errors(*, session: Session, values: Values, today: date,
     return validate_event(values, today=today, taken=taken)
 
 
-def event_fields(values: Values) -> dict[str, Any]:
-    return {"slug": text(values, "slug"), "name": text(values, "name"),
-            "date": parse_date(text(values, "date")),
-            "date_precision": Precision(text(values, "date_precision") or Precision.day),
-            "date_basis": text(values, "date_basis") or None,
-            "place": text(values, "place") or None, "summary": text(values, "summary") or None}
-
-
 def save_event(*, session: Session, user: User, event_id: int | None, values: Values,
                today: date) -> int:
     """Add an event (event_id None) or edit one, versioned like countries and sources.
@@ -68,13 +59,14 @@ def save_event(*, session: Session, user: User, event_id: int | None, values: Va
     if existing is not None:
         bump_event(session, existing.id or 0, submitted_version(values))
         session.refresh(existing)
-    event = existing or Event(**event_fields(values))
-    event.sqlmodel_update(event_fields(values))
+    typed = EventInput.parse(values)
+    event = existing or Event(**typed.columns())
+    typed.apply(event)
     session.add(event)
     session.flush()
     action = "event.edit" if existing else "event.add"
     audit = audit_event(user, action, "event", event.id, country_code=None, before=before,
-                   after=event_snapshot(event))
+                        after=event_snapshot(event))
     return publish(session, user, f"Event {action.split('.')[1]}ed: {event.name}", [audit])
 
 
@@ -100,11 +92,11 @@ def fact_errors(*, session: Session, values: Values, today: date) -> FieldErrors
 
 
 def event_change(session: Session, user: User, event: Event, values: Values, action: str,
-                  events: list[AuditEvent], *, before: dict[str, Any] | None,
-                  after: dict[str, Any] | None, what: str) -> int:
+                 events: list[AuditEvent], *, before: dict[str, Any] | None,
+                 after: dict[str, Any] | None, what: str) -> int:
     reason = text(values, "reason")
     events.append(audit_event(user, action, "event", event.id, country_code=None, before=before,
-                         after=after, reason=reason))
+                              after=after, reason=reason))
     return publish(session, user, f"Event {event.slug}: {what}", events)
 
 
@@ -119,10 +111,11 @@ def add_fact(*, session: Session, user: User, event_id: int, values: Values,
     fact = EventFact(event_id=event.id or 0, statement=text(values, "statement"))
     session.add(fact)
     session.flush()
-    session.add(FactCitation(fact_id=fact.id or 0, source_id=source_id, **citation_fields(values)))
+    session.add(FactCitation(fact_id=fact.id or 0, source_id=source_id,
+                             **CitationInput.parse(values).columns()))
     session.flush()
     return event_change(session, user, event, values, "fact.add", events, before=None,
-                         after=fact_snapshot(session, fact), what="fact added")
+                        after=fact_snapshot(session, fact), what="fact added")
 
 
 Part = TypeVar("Part", EventFact, Signatory)
@@ -175,8 +168,8 @@ def add_signatory(*, session: Session, user: User, event_id: int, values: Values
     session.add(signatory)
     session.flush()
     return event_change(session, user, event, values, "signatory.add", [], before=None,
-                         after=signatory.model_dump(mode="json"),
-                         what=f"{signatory.country_code} signed {signatory.document}")
+                        after=signatory.model_dump(mode="json"),
+                        what=f"{signatory.country_code} signed {signatory.document}")
 
 
 def remove_signatory(*, session: Session, user: User, event_id: int, signatory_id: int,

@@ -13,26 +13,15 @@ from app.services.editing.common import (
     publish,
     submitted_version,
 )
+from app.services.editing.inputs import SourceInput
 from app.services.editing.optimistic import bump_source
-from app.services.validation import Values, parse_date, text, validate_source
+from app.services.validation import Values, validate_source
 
 
 def source_snapshot(source: Source) -> dict[str, Any]:
     """A source for the public trail: its stored text is summarised by length, never shown."""
     return {**source.model_dump(mode="json", exclude={"text"}),
             "text_length": len(source.text or "")}
-
-
-
-def source_fields(values: Values, prefix: str = "") -> dict[str, Any]:
-    def optional(name: str) -> str | None:
-        return text(values, prefix + name) or None
-
-    return {"title": text(values, prefix + "title"), "outlet": optional("outlet"),
-            "author": optional("author"), "url": optional("url"), "note": optional("note"),
-            # one line ending, as a page shows it (browsers post text areas with CRLF)
-            "text": (values.get(prefix + "text") or "").replace("\r\n", "\n").strip() or None,
-            "published": parse_date(text(values, prefix + "published"))}
 
 
 
@@ -49,17 +38,16 @@ def save_source(*, session: Session, user: User, source_id: int | None, values: 
     if existing is not None:
         bump_source(session, existing.id or 0, submitted_version(values))
         session.refresh(existing)
-    fields = source_fields(values)
-    source = existing or Source(**fields)
-    for name, value in fields.items():
-        setattr(source, name, value)
+    typed = SourceInput.parse(values)
+    source = existing or Source(**typed.columns())
+    typed.apply(source)
     session.add(source)
     session.flush()
     action = "source.edit" if existing else "source.add"
     event = audit_event(user, action, "source", source.id, country_code=None, before=before,
-                   after=source_snapshot(source))
+                        after=source_snapshot(source))
     return publish(session, user, f"Source {source.id} {action.split('.')[1]}ed: "
-                    f"{source.title}", [event])
+                   f"{source.title}", [event])
 
 
 
