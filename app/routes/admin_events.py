@@ -21,48 +21,23 @@ from app.routes.admin_common import (
     submitted_version,
     with_clashes,
 )
-from app.routes.admin_forms import AdminForm, Latest, admin_form, event_values
+from app.routes.admin_forms import (
+    AdminForm,
+    admin_form,
+    event_form,
+    event_part_forms,
+    event_url,
+    event_values,
+    latest_event,
+)
 from app.routes.deps import today
 from app.services.audit import event_events, last_saved
 from app.services.dataset import dataset_at
 from app.services.editing import events
 from app.services.editing.common import ValidationFailed, VersionConflict
 from app.services.editing.optimistic import event_changes
-from app.services.records import EventRecord
 
 router = APIRouter(prefix="/admin/events", include_in_schema=False)
-
-
-def _action(event_id: int | None) -> str:
-    return "/admin/events" + (f"/{event_id}" if event_id is not None else "")
-
-
-def _spec(values: dict[str, str], event_id: int | None, errors: dict[str, str] | None = None,
-          *, base: dict[str, str] | None = None) -> AdminForm:
-    return admin_form("event", _action(event_id), values, errors, base=base,
-                      is_new=event_id is None, event_id=event_id)
-
-
-def _latest(event: EventRecord) -> Latest:
-    return Latest.of(event_values(event=event), version=event.version)
-
-
-def _part_forms(event: EventRecord) -> dict[str, AdminForm]:
-    """The forms for an event's facts and signatories, as they are before the curator types."""
-    base, version = _action(event.id), {"version": str(event.version)}
-    specs = {
-        "add_fact": admin_form("add_fact", f"{base}/facts", {**version, "source_id": ""}),
-        "add_signatory": admin_form("add_signatory", f"{base}/signatories", dict(version)),
-    }
-    for fact in event.facts:
-        specs[f"fact-removal-{fact.id}"] = admin_form(
-            f"fact-removal-{fact.id}", f"{base}/facts/{fact.id}/remove", dict(version),
-            kind="part_removal")
-    for signatory in event.signatories:
-        specs[f"signatory-removal-{signatory.id}"] = admin_form(
-            f"signatory-removal-{signatory.id}", f"{base}/signatories/{signatory.id}/remove",
-            dict(version), kind="part_removal")
-    return specs
 
 
 def _page(request: Request, session: SessionDep, curator: CuratorPage, event_id: int | None, *,
@@ -73,11 +48,11 @@ def _page(request: Request, session: SessionDep, curator: CuratorPage, event_id:
     event = dataset.event(event_id) if dataset and event_id is not None else None
     if event_id is not None and event is None:
         raise HTTPException(404, detail=f"No event {event_id}.")
-    specs: dict[str, AdminForm] = {"event": _spec({"date_precision": Precision.day.value}, None)}
+    specs = {"event": event_form({"date_precision": Precision.day.value}, None)}
     if event is not None:
-        specs = {"event": _spec(event_values(event=event), event_id,
-                                base=_latest(event).values),
-                 **_part_forms(event)}
+        specs = {"event": event_form(event_values(event=event), event_id,
+                                base=latest_event(event).values),
+                 **event_part_forms(event)}
     context = {"curator": curator, "event": event, "dataset": dataset,
                "last_saved": last_saved(session=session, where=event_events(event_id))
                if event_id is not None else None,
@@ -89,7 +64,7 @@ def _page(request: Request, session: SessionDep, curator: CuratorPage, event_id:
 
 
 def _target(event_id: int | None) -> str:
-    return _action(event_id) if event_id is not None else "/admin"
+    return event_url(event_id) if event_id is not None else "/admin"
 
 
 def _refused(request: Request, session: SessionDep, curator: Curator, event_id: int | None,
@@ -114,7 +89,7 @@ def _validate_event(request: Request, session: SessionDep, curator: CuratorWrite
                     form: dict[str, str], event_id: int | None) -> Response:
     errors = events.event_errors(session=session, values=form, today=today(),
                                  event_id=event_id)
-    return _page(request, session, curator, event_id, filled={"event": _spec(form, event_id,
+    return _page(request, session, curator, event_id, filled={"event": event_form(form, event_id,
                                                                              errors)},
                  block="event_form")
 
@@ -122,7 +97,7 @@ def _validate_event(request: Request, session: SessionDep, curator: CuratorWrite
 @router.post("", response_class=HTMLResponse)
 def add_event(request: Request, session: SessionDep, curator: CuratorWrite,
               form: FormDep) -> Response:
-    filled = _spec(form, None)
+    filled = event_form(form, None)
     try:
         revision = events.save_event(session=session, user=curator.user, event_id=None,
                                      values=form, today=today())
@@ -145,9 +120,9 @@ def edit_event(request: Request, session: SessionDep, curator: CuratorWrite, eve
     event = dataset.event(event_id) if dataset else None
     if event is None:
         raise HTTPException(404, detail=f"No event {event_id}.")
-    latest = _latest(event)
+    latest = latest_event(event)
     merge = merged(form, latest)
-    spec = _spec(merge.values, event_id, base=latest.values)
+    spec = event_form(merge.values, event_id, base=latest.values)
     if merge.clashes:
         changes = event_changes(session=session, event_id=event_id,
                                 since=submitted_version(form))
@@ -160,7 +135,7 @@ def edit_event(request: Request, session: SessionDep, curator: CuratorWrite, eve
         return _refused(request, session, curator, event_id, spec, failed)
     except VersionConflict as conflict:
         return conflict_page(request, curator, spec, changes=conflict.changes, dataset=dataset)
-    return saved(_action(event_id), revision)
+    return saved(event_url(event_id), revision)
 
 
 @router.post("/{event_id}/validate", response_class=HTMLResponse)
@@ -175,7 +150,7 @@ def validate_event_edit(request: Request, session: SessionDep, curator: CuratorW
 @router.post("/{event_id}/facts", response_class=HTMLResponse)
 def add_fact(request: Request, session: SessionDep, curator: CuratorWrite, event_id: int,
              form: FormDep) -> Response:
-    filled = admin_form("add_fact", f"{_action(event_id)}/facts", form)
+    filled = admin_form("add_fact", f"{event_url(event_id)}/facts", form)
     try:
         revision = events.add_fact(session=session, user=curator.user, event_id=event_id,
                                    values=form, today=today())
@@ -190,7 +165,7 @@ def add_fact(request: Request, session: SessionDep, curator: CuratorWrite, event
 def validate_fact(request: Request, session: SessionDep, curator: CuratorWrite, event_id: int,
                   form: FormDep) -> Response:
     errors = events.fact_errors(session=session, values=form, today=today())
-    filled = admin_form("add_fact", f"{_action(event_id)}/facts", form, errors)
+    filled = admin_form("add_fact", f"{event_url(event_id)}/facts", form, errors)
     return _page(request, session, curator, event_id, filled={"add_fact": filled},
                  block="fact_form")
 
@@ -198,7 +173,7 @@ def validate_fact(request: Request, session: SessionDep, curator: CuratorWrite, 
 @router.post("/{event_id}/facts/{fact_id}/remove", response_class=HTMLResponse)
 def remove_fact(request: Request, session: SessionDep, curator: CuratorWrite, event_id: int,
                 fact_id: int, form: FormDep) -> Response:
-    filled = admin_form(f"fact-removal-{fact_id}", f"{_action(event_id)}/facts/{fact_id}/remove",
+    filled = admin_form(f"fact-removal-{fact_id}", f"{event_url(event_id)}/facts/{fact_id}/remove",
                         form, kind="part_removal")
     try:
         revision = events.remove_fact(session=session, user=curator.user, event_id=event_id,
@@ -213,7 +188,7 @@ def remove_fact(request: Request, session: SessionDep, curator: CuratorWrite, ev
 @router.post("/{event_id}/signatories", response_class=HTMLResponse)
 def add_signatory(request: Request, session: SessionDep, curator: CuratorWrite, event_id: int,
                   form: FormDep) -> Response:
-    filled = admin_form("add_signatory", f"{_action(event_id)}/signatories", form)
+    filled = admin_form("add_signatory", f"{event_url(event_id)}/signatories", form)
     try:
         revision = events.add_signatory(session=session, user=curator.user, event_id=event_id,
                                         values=form)
@@ -228,7 +203,7 @@ def add_signatory(request: Request, session: SessionDep, curator: CuratorWrite, 
 def validate_signatory(request: Request, session: SessionDep, curator: CuratorWrite,
                        event_id: int, form: FormDep) -> Response:
     errors = events.signatory_errors(session=session, values=form)
-    filled = admin_form("add_signatory", f"{_action(event_id)}/signatories", form, errors)
+    filled = admin_form("add_signatory", f"{event_url(event_id)}/signatories", form, errors)
     return _page(request, session, curator, event_id, filled={"add_signatory": filled},
                  block="signatory_form")
 
@@ -237,7 +212,7 @@ def validate_signatory(request: Request, session: SessionDep, curator: CuratorWr
 def remove_signatory(request: Request, session: SessionDep, curator: CuratorWrite,
                      event_id: int, signatory_id: int, form: FormDep) -> Response:
     filled = admin_form(f"signatory-removal-{signatory_id}",
-                        f"{_action(event_id)}/signatories/{signatory_id}/remove", form,
+                        f"{event_url(event_id)}/signatories/{signatory_id}/remove", form,
                         kind="part_removal")
     try:
         revision = events.remove_signatory(session=session, user=curator.user,

@@ -225,3 +225,39 @@ def commitment_forms(record: CommitmentRecord, version: int,
             record.id, citation.id, values, base=Latest.of(values, version=version).values)
         forms[f"removal-{citation.id}"] = removal_form(record.id, citation.id, current)
     return forms
+
+
+# ---- an event's page: the event's form, and those of its facts and signatories -----------
+
+
+def event_url(event_id: int | None) -> str:
+    return "/admin/events" + (f"/{event_id}" if event_id is not None else "")
+
+
+def event_form(values: dict[str, str], event_id: int | None,
+               errors: FieldErrors | None = None, *,
+               base: dict[str, str] | None = None) -> AdminForm:
+    return admin_form("event", event_url(event_id), values, errors, base=base,
+                      is_new=event_id is None, event_id=event_id)
+
+
+def latest_event(event: EventRecord) -> Latest:
+    return Latest.of(event_values(event=event), version=event.version)
+
+
+def event_part_forms(event: EventRecord) -> dict[str, AdminForm]:
+    """The forms for an event's facts and signatories, as they are before the curator types."""
+    base, version = event_url(event.id), {"version": str(event.version)}
+    forms = {
+        "add_fact": admin_form("add_fact", f"{base}/facts", {**version, "source_id": ""}),
+        "add_signatory": admin_form("add_signatory", f"{base}/signatories", dict(version)),
+    }
+    for fact in event.facts:
+        forms[f"fact-removal-{fact.id}"] = admin_form(
+            f"fact-removal-{fact.id}", f"{base}/facts/{fact.id}/remove", dict(version),
+            kind="part_removal")
+    for signatory in event.signatories:
+        forms[f"signatory-removal-{signatory.id}"] = admin_form(
+            f"signatory-removal-{signatory.id}", f"{base}/signatories/{signatory.id}/remove",
+            dict(version), kind="part_removal")
+    return forms
