@@ -4,6 +4,8 @@ value plus its precision."""
 
 from datetime import date, datetime
 
+from app.models import Precision
+
 
 def format_day(day: date | datetime) -> str:
     """"6 Jan 2026"."""
@@ -17,7 +19,7 @@ def format_date(day: date | datetime | str | None, precision: str | None = "day"
         return ""
     if isinstance(day, str):
         day = datetime.fromisoformat(day)
-    return f"{day:%b %Y}" if precision == "month" else format_day(day)
+    return f"{day:%b %Y}" if precision == Precision.month else format_day(day)
 
 
 def format_moment(moment: datetime) -> str:

@@ -10,6 +10,7 @@ from app.routes import (
     admin,
     admin_auth,
     admin_citations,
+    admin_common,
     admin_events,
     admin_sources,
     admin_suggestions,
@@ -26,6 +27,7 @@ from app.routes import (
     trail,
 )
 from app.services.cards import install_prerender
+from app.services.editing.common import RecordNotFound
 from app.web.static import FingerprintedStaticFiles
 
 
@@ -40,7 +42,8 @@ def create_app() -> FastAPI:
     )
     app.mount("/static", FingerprintedStaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     errors.install(app)
-    app.add_exception_handler(admin_auth.WriteRefused, admin_auth.write_refused)
+    app.add_exception_handler(admin_common.WriteRefused, admin_common.write_refused)
+    app.add_exception_handler(RecordNotFound, admin_common.record_not_found)
     web.install(app, get_settings())
     app.include_router(api.router)
     app.include_router(search.router)

@@ -6,8 +6,9 @@ Public reads never query these tables directly: they go through a `Dataset` buil
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Dialect, String, Text, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -60,11 +61,32 @@ class Firmness(StrEnum):
     tentative = "tentative"  # hedged, conditional or only floated
 
 
+E = TypeVar("E", bound=StrEnum)
+
+
+class EnumText(TypeDecorator[E]):
+    """A StrEnum stored as its value in a VARCHAR column (the schema stays plain text: no
+    database enum type), read back as the enum member."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum(value)
+
+
 class Country(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=2)
     name: str = Field(max_length=100)
     in_europe: bool = True
-    role: str = Field(default=Role.member.value, max_length=20)
+    role: Role = Field(default=Role.member, sa_type=EnumText(Role, 20))
     version: int = Field(default=1, description="Optimistic-concurrency counter")
     created_at: datetime = Field(default_factory=utcnow)
     reviewed_at: datetime | None = Field(default=None, description="Position last reviewed")
@@ -87,23 +109,23 @@ class Source(SQLModel, table=True):
 class Commitment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     country_code: str = Field(foreign_key="country.code", index=True, max_length=2)
-    kind: str = Field(max_length=20)
+    kind: Kind = Field(sa_type=EnumText(Kind, 20))
     date: date
-    date_precision: str = Field(default=Precision.day.value, max_length=10)
+    date_precision: Precision = Field(default=Precision.day, sa_type=EnumText(Precision, 10))
     date_basis: str | None = Field(default=None, max_length=2000)
     summary: str = Field(max_length=1000)
     cond_after_ceasefire: bool | None = None
     cond_us_backstop: bool | None = None
     cond_parliament_approval: bool | None = None
     cond_non_combat: bool | None = None
-    cond_location: str | None = Field(default=None, max_length=30)
+    cond_location: Location | None = Field(default=None, sa_type=EnumText(Location, 30))
     cond_troop_numbers: str | None = Field(default=None, max_length=200)
     cond_other: str | None = Field(default=None, max_length=1000)
     retracted_at: datetime | None = None
     retraction_reason: str | None = Field(default=None, max_length=2000)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
-    firmness: str = Field(default=Firmness.firm.value, max_length=20)
+    firmness: Firmness = Field(default=Firmness.firm, sa_type=EnumText(Firmness, 20))
     event_id: int | None = Field(default=None, foreign_key="event.id", index=True)
     disputed: bool = Field(default=False, description="Marked disputed by a curator")
     dispute_reason: str | None = Field(default=None, max_length=2000)
@@ -119,7 +141,8 @@ class Citation(SQLModel, table=True):
     source_id: int = Field(foreign_key="source.id", index=True)
     quote: str = Field(sa_column=Column(Text, nullable=False))
     speaker: str | None = Field(default=None, max_length=200)
-    attribution: str = Field(default=Attribution.outlet.value, max_length=20)
+    attribution: Attribution = Field(default=Attribution.outlet,
+                                     sa_type=EnumText(Attribution, 20))
 
 
 class Event(SQLModel, table=True):
@@ -129,7 +152,7 @@ class Event(SQLModel, table=True):
     slug: str = Field(unique=True, index=True, max_length=100)
     name: str = Field(max_length=300)
     date: date
-    date_precision: str = Field(default=Precision.day.value, max_length=10)
+    date_precision: Precision = Field(default=Precision.day, sa_type=EnumText(Precision, 10))
     date_basis: str | None = Field(default=None, max_length=2000)
     place: str | None = Field(default=None, max_length=200)
     summary: str | None = Field(default=None, max_length=2000)
@@ -151,7 +174,8 @@ class FactCitation(SQLModel, table=True):
     source_id: int = Field(foreign_key="source.id", index=True)
     quote: str = Field(sa_column=Column(Text, nullable=False))
     speaker: str | None = Field(default=None, max_length=200)
-    attribution: str = Field(default=Attribution.outlet.value, max_length=20)
+    attribution: Attribution = Field(default=Attribution.outlet,
+                                     sa_type=EnumText(Attribution, 20))
 
 
 class Signatory(SQLModel, table=True):

@@ -11,10 +11,20 @@ from jinja2_fragments import render_block
 
 from app.config import PROJECT_ROOT, get_settings
 from app.dates import format_date, format_moment
-from app.models import Kind, Stance
+from app.labels import (
+    ATTRIBUTION_LABELS,
+    FIRMNESS_LABELS,
+    KIND_LABELS,
+    LOCATION_LABELS,
+    PRECISION_LABELS,
+    ROLE_CHOICES,
+    STANCE_LABELS,
+    choices,
+)
+from app.models import Attribution, Firmness, Precision, Role, Stance
 from app.services.audit import field_label, headline, readable_value
 from app.services.countries import CountrySummary
-from app.services.mapdata import DEFINITIONS, LABELS, PALETTE, STANCE_LABELS, category
+from app.services.mapdata import DEFINITIONS, LABELS, PALETTE, category
 from app.services.records import Dataset
 from app.services.revisions import newest_revision, pinned_url
 from app.web.static import static_url as fingerprinted_url
@@ -28,7 +38,14 @@ env = Environment(
 
 env.globals.update(stance_labels=STANCE_LABELS, stances=list(Stance), settings=get_settings,
                    palette=PALETTE, category_labels=LABELS, definitions=DEFINITIONS,
-                   kind_options=[(kind.value, STANCE_LABELS[Stance(kind)]) for kind in Kind])
+                   kind_options=choices(KIND_LABELS))
+# The curators' choices, from app/labels.py; templates compare against the enums, not strings.
+env.globals.update(role_options=choices(ROLE_CHOICES),
+                   precision_options=choices(PRECISION_LABELS),
+                   attribution_options=choices(ATTRIBUTION_LABELS),
+                   firmness_options=choices(FIRMNESS_LABELS),
+                   location_options=choices(LOCATION_LABELS),
+                   Attribution=Attribution, Firmness=Firmness, Precision=Precision, Role=Role)
 
 
 def static_url(path: str) -> str:

@@ -4,7 +4,8 @@ with what the first changed, and the second curator's input kept for resubmissio
 from sqlmodel import Session, col, select
 
 from app.models import AuditEvent, Country
-from app.services.editing import VersionConflict, bump_country
+from app.services.editing.common import VersionConflict
+from app.services.editing.optimistic import bump_country
 from tests.support.admin import Curator
 
 

@@ -11,9 +11,12 @@ from sqlmodel import Session, col, select
 
 from app.dates import format_date
 from app.models import Commitment, User
-from app.services import editing
+from app.routes.admin_forms import commitment_values
 from app.services.auth import create_user
 from app.services.dataset import dataset_at
+from app.services.editing.commitments import correct_commitment
+from app.services.editing.common import ValidationFailed
+from app.services.editing.countries import mark_reviewed
 from tests.support.dashboard import wait_for_map
 
 pytestmark = pytest.mark.browser
@@ -154,10 +157,10 @@ def test_month_precision_dates_read_jan_2026(guarded_page: Page, db: Session) ->
     row = db.exec(select(Commitment).where(Commitment.country_code == "PL")).first()
     assert row is not None
     user = curator_user(db)
-    values = {**editing.commitment_values(
+    values = {**commitment_values(
         commitment=next(c for c in dataset_at(session=db).commitments if c.id == row.id),
         version=1), "date": "2026-02-01", "date_precision": "month", "reason": "Month only"}
-    editing.correct_commitment(session=db, user=user, commitment_id=row.id or 0, values=values,
+    correct_commitment(session=db, user=user, commitment_id=row.id or 0, values=values,
                                today=date.today())
     guarded_page.goto("/")
     expect(guarded_page.locator('tr[data-code="PL"] time')).to_have_text("Feb 2026")
@@ -170,7 +173,7 @@ def test_month_precision_dates_read_jan_2026(guarded_page: Page, db: Session) ->
 def test_an_older_revision_shows_the_banner_and_the_twin_names_the_latest(
     sized_page: Page, base_url: str, db: Session
 ) -> None:
-    editing.mark_reviewed(session=db, user=curator_user(db))
+    mark_reviewed(session=db, user=curator_user(db))
     sized_page.goto("/countries/fr?rev=1")
     banner = sized_page.locator(".pinned-banner")
     expect(banner).to_contain_text("You are viewing revision 1 of 2, published")
@@ -227,15 +230,15 @@ def test_a_correction_shows_its_date_and_reason_and_reads_in_plain_words(
                   .order_by(col(Commitment.id))).first()
     assert row is not None
     record = next(c for c in dataset_at(session=db).commitments if c.id == row.id)
-    values = {**editing.commitment_values(commitment=record, version=1),
+    values = {**commitment_values(commitment=record, version=1),
               "cond_after_ceasefire": "yes" if record.conditions.after_ceasefire is not True
               else "no", "reason": "The article says after a ceasefire"}
-    with pytest.raises(editing.ValidationFailed):  # a correction needs its reason
-        editing.correct_commitment(session=db, user=curator_user(db),
+    with pytest.raises(ValidationFailed):  # a correction needs its reason
+        correct_commitment(session=db, user=curator_user(db),
                                    commitment_id=row.id or 0, values={**values, "reason": ""},
                                    today=date.today())
     db.rollback()
-    editing.correct_commitment(session=db, user=db.exec(select(User)).one(),
+    correct_commitment(session=db, user=db.exec(select(User)).one(),
                                commitment_id=row.id or 0, values=values, today=date.today())
     guarded_page.goto("/countries/fr")
     expect(guarded_page.locator(f"#commitment-{row.id} .correction")).to_have_text(

@@ -18,9 +18,10 @@ from sqlmodel import Session, select
 
 from app.db import get_engine
 from app.models import Country, User
-from app.services import editing
 from app.services.backup import backup_database
 from app.services.dataset import dataset_at
+from app.services.editing.common import ValidationFailed
+from app.services.editing.countries import add_country
 from app.services.mapdata import figure, map_data
 from app.web.forwarded import ForwardedMiddleware
 from tests.support.admin import Curator
@@ -97,8 +98,8 @@ def test_two_curators_adding_one_country_at_once(curator: Curator, db: Session) 
         def second() -> None:
             with Session(get_engine()) as other:
                 try:
-                    outcome.append(editing.add_country(session=other, user=user, values=values))
-                except editing.ValidationFailed as failed:
+                    outcome.append(add_country(session=other, user=user, values=values))
+                except ValidationFailed as failed:
                     outcome.append(failed.errors)
 
         thread = threading.Thread(target=second)

@@ -1,26 +1,165 @@
-"""What every admin route module shares: the latest dataset, form specs, the saved redirect and
-the conflict page. Admin route modules import this module, never each other."""
+"""What every admin route module shares: who is asking (the curator, CSRF, the posted form), the
+latest dataset, the typed form a page renders, the saved redirect and the conflict page. Admin
+route modules import this module (and app/routes/admin_forms.py), never each other."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
 
-from fastapi import HTTPException, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import SessionDep
-from app.models import SuggestionStatus
-from app.routes.admin_auth import Curator, admin_response
-from app.services import editing, suggestions
+from app.errors import http_error
+from app.models import User
+from app.routes.admin_forms import AdminForm, Latest, commitment_forms, from_suggestion
+from app.security import CSRF_FIELD, CSRF_HEADER, SessionData, csrf_matches, read_session
 from app.services.audit import TrailEntry
+from app.services.auth import session_user
 from app.services.dataset import dataset_at
-from app.services.merging import Merge, base_field, reconcile
+from app.services.editing.common import VersionConflict
+from app.services.locking import DatabaseBusy, begin_write
+from app.services.merging import Merge, reconcile
 from app.services.records import Dataset
-from app.services.validation import FieldErrors
+from app.services.suggestions import open_count
+from app.templating import is_htmx, page_response
+from app.web.responses import json_error
 
-FormSpec = dict[str, Any]
+NO_STORE = {"Cache-Control": "no-store", "Vary": "Cookie, HX-Request"}
 
 UNCHOSEN = "Both of you changed this: choose the latest saved value or yours."
+
+
+# ---- who is asking -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Curator:
+    user: User
+    session: SessionData
+    open_suggestions: int = 0  # readers' suggestions waiting in the review queue
+
+    @property
+    def csrf(self) -> str:
+        return self.session.csrf
+
+
+class WriteRefused(Exception):
+    """A write without a live session or a valid CSRF token. API and HTMX clients get JSON; a
+    browser form gets a page that keeps everything the curator typed (nothing is lost)."""
+
+    def __init__(self, status: int, detail: str, form: dict[str, str]) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.form = status, detail, form
+
+
+async def submitted_form(request: Request) -> dict[str, str]:
+    """The urlencoded or multipart form, text fields only (what the curator typed); a form with
+    a NUL character anywhere is refused (422) with the rest of what was typed kept."""
+    if request.method != "POST":
+        return {}
+    form = await request.form()
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    if any("\x00" in key or "\x00" in value for key, value in values.items()):
+        kept = {key.replace("\x00", ""): value.replace("\x00", "")
+                for key, value in values.items()}
+        raise WriteRefused(422, "A field holds a NUL character (U+0000), which no text may "
+                           "contain: remove it and send the form again.", kept)
+    return values
+
+
+FormDep = Annotated[dict[str, str], Depends(submitted_form)]
+
+
+def current_curator(request: Request, session: SessionDep) -> Curator | None:
+    data = read_session(request)
+    user = session_user(session=session, data=data)
+    if user is None or data is None:
+        return None
+    return Curator(user=user, session=data, open_suggestions=open_count(session=session))
+
+
+def login_url(request: Request) -> str:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return f"/admin/login?next={quote(target, safe='')}"
+
+
+def curator_page(request: Request, session: SessionDep) -> Curator:
+    curator = current_curator(request, session)
+    if curator is None:
+        raise HTTPException(303, detail="Log in first.", headers={"Location": login_url(request)})
+    return curator
+
+
+def curator_write(request: Request, session: SessionDep, form: FormDep) -> Curator:
+    curator = current_curator(request, session)
+    if curator is None:
+        raise WriteRefused(401, "Log in first: this action needs a curator session.", form)
+    token = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+    if not csrf_matches(curator.session, token):
+        raise WriteRefused(403, "Missing or invalid CSRF token: reload the form.", form)
+    if not request.url.path.endswith("/validate"):  # a save: SQLite's write lock up front
+        try:
+            begin_write(session=session)
+        except DatabaseBusy as busy:
+            raise WriteRefused(503, f"{busy}.", form) from busy
+    return curator
+
+
+CuratorPage = Annotated[Curator, Depends(curator_page)]
+CuratorWrite = Annotated[Curator, Depends(curator_write)]
+
+NOT_KEPT = {CSRF_FIELD, "password", "version", "current_password", "new_password",
+            "repeat_password"}
+
+
+def wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "") and not is_htmx(request)
+
+
+async def write_refused(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, WriteRefused) or not wants_html(request):
+        detail = exc.detail if isinstance(exc, WriteRefused) else "Refused."
+        status = exc.status if isinstance(exc, WriteRefused) else 403
+        headers = {"Retry-After": "2"} if status == 503 else None
+        return json_error(detail, status, headers=headers)
+    kept = {k: v for k, v in exc.form.items() if k not in NOT_KEPT and v.strip()}
+    referer = request.headers.get("referer", "")
+    context = {"detail": exc.detail, "kept": kept, "busy": exc.status == 503,
+               "login": f"/admin/login?next={quote(safe_next(urlsplit(referer).path), safe='')}"}
+    response = admin_response(request, "admin/refused.html", context, status_code=exc.status)
+    if exc.status == 503:
+        response.headers["Retry-After"] = "2"
+    return response
+
+
+async def record_not_found(request: Request, exc: Exception) -> Response:
+    """A save naming a record that is not (or no longer) there: 404, like any missing page."""
+    return await http_error(request, HTTPException(404, detail=str(exc)))
+
+
+def admin_response(request: Request, name: str, context: dict[str, Any], *,
+                   block: str | None = None, status_code: int = 200) -> HTMLResponse:
+    """An admin page: never cached, and it varies with the session."""
+    response = page_response(request, name, context, block=block, status_code=status_code)
+    response.headers.update(NO_STORE)
+    return response
+
+
+def safe_next(target: str | None) -> str:
+    """Only a local /admin path may be the destination after logging in."""
+    value = target or ""
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/admin") or "\\" in value:
+        return "/admin"
+    return value
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+# ---- what the admin pages read and render ------------------------------------------------
 
 
 def latest_dataset(session: SessionDep) -> Dataset:
@@ -28,33 +167,6 @@ def latest_dataset(session: SessionDep) -> Dataset:
     if dataset is None:
         raise HTTPException(503, detail="No dataset has been published yet: run the seed command.")
     return dataset
-
-
-def form_spec(name: str, action: str, values: dict[str, str], errors: FieldErrors | None = None,
-              *, base: dict[str, str] | None = None, **extra: Any) -> FormSpec:
-    """A form as the templates render it. `base`: the stored values an edit form was opened
-    with (carried in a hidden field for the three-way merge, app/services/merging.py)."""
-    spec: FormSpec = {"name": name, "action": action, "validate_url": f"{action}/validate",
-                      "values": values, "errors": errors or {}, "clashes": {}, **extra}
-    if base is not None:
-        spec["base"] = base_field(base)
-    elif values.get("base"):
-        spec["base"] = values["base"]
-    return spec
-
-
-@dataclass(frozen=True)
-class Latest:
-    """A record's stored values as its edit form shows them, and its version."""
-
-    values: dict[str, str]
-    version: int
-
-    @classmethod
-    def of(cls, values: dict[str, str], *, version: int,
-           skip: tuple[str, ...] = ()) -> "Latest":
-        return cls(values={k: v for k, v in values.items() if k not in {"version", *skip}},
-                   version=version)
 
 
 def submitted_version(form: dict[str, str]) -> int:
@@ -67,73 +179,55 @@ def merged(form: dict[str, str], latest: Latest) -> Merge:
                      submitted_version=submitted_version(form))
 
 
-def with_clashes(spec: FormSpec, merge: Merge) -> FormSpec:
+def with_clashes(form: AdminForm, merge: Merge) -> AdminForm:
     """The form on the conflict page: fields both sides changed shown side by side."""
     errors = {clash.name: UNCHOSEN for clash in merge.clashes if clash.unchosen}
-    return {**spec, "clashes": {clash.name: clash for clash in merge.clashes},
-            "errors": {**spec["errors"], **errors}}
+    return replace(form, clashes={clash.name: clash for clash in merge.clashes},
+                   errors={**form.errors, **errors})
+
+
+def stale_addition(request: Request, session: SessionDep, curator: Curator, form: AdminForm,
+                   conflict: VersionConflict) -> Response:
+    """409 for an addition or removal built on a stale version (nothing to merge): what others
+    saved since, and the curator's form carrying the current version, to resubmit."""
+    current = replace(form, values={**form.values, "version": str(conflict.current_version)})
+    return conflict_page(request, curator, current, changes=conflict.changes,
+                         dataset=dataset_at(session=session))
 
 
 def saved(target: str, revision: int) -> Response:
     """POST-redirect-GET: the page says "Saved as revision N" (a reload never re-posts)."""
-    return RedirectResponse(then(revision, target), status_code=303)
+    separator = "&" if "?" in target else "?"
+    return RedirectResponse(f"{target}{separator}saved={revision}", status_code=303)
 
 
-def saved_revision(request: Request) -> int | None:
-    raw = request.query_params.get("saved", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
-def conflict_page(request: Request, curator: Curator, spec: FormSpec, *,
+def conflict_page(request: Request, curator: Curator, form: AdminForm, *,
                   changes: list[TrailEntry], dataset: Dataset | None) -> Response:
     """409: what others saved since the form was opened, and the curator's form (merged)."""
-    context = {"curator": curator, "form": spec, "changes": changes,
+    context = {"curator": curator, "form": form, "changes": changes,
                "sources": dataset.sources if dataset else [],
                "events": dataset.events if dataset else [],
                "names": {c.code: c.name for c in dataset.countries} if dataset else {}}
     return admin_response(request, "admin/conflict.html", context, status_code=409)
 
 
-def then(revision: int, target: str) -> str:
-    """Where to go once a save has published its revision (the page says which)."""
-    separator = "&" if "?" in target else "?"
-    return f"{target}{separator}saved={revision}"
-
-
-def attempt_save(request: Request, curator: Curator, spec: FormSpec,
-                 rerender: Callable[[FormSpec, int], Response],
-                 save: Callable[[], str], dataset: Dataset | None = None) -> Response:
-    """Run an additive save (nothing stored is overwritten); on invalid input re-render the page
-    (422), on a stale version the conflict page (409) with the curator's input, on success
-    redirect (303) to the returned URL."""
-    try:
-        return RedirectResponse(save(), status_code=303)
-    except editing.ValidationFailed as failed:
-        return rerender({**spec, "errors": failed.errors}, 422)
-    except editing.VersionConflict as conflict:
-        values = {**spec["values"], "version": str(conflict.current_version)}
-        return conflict_page(request, curator, {**spec, "values": values},
-                             changes=conflict.changes, dataset=dataset)
-    except editing.RecordNotFound as missing:
-        raise HTTPException(404, detail=str(missing)) from missing
-
-
-def from_suggestion(request: Request, session: SessionDep, *, new: bool) -> dict[str, str]:
-    """Form values prefilled from the open suggestion named by `?suggestion=N` (accepting it):
-    a new commitment gets its source address and quote, a correction a reason naming it."""
-    raw = request.query_params.get("suggestion", "")
-    if not raw.isdigit() or len(raw) > 9:
-        return {}
-    try:
-        suggestion = suggestions.get_suggestion(session=session, suggestion_id=int(raw))
-    except suggestions.SuggestionNotFound:
-        return {}
-    if suggestion.status != SuggestionStatus.open.value:
-        return {}
-    values = {"suggestion_id": str(suggestion.id),
-              "reason": f"Suggested by a reader (suggestion {suggestion.id}): "}
-    if new and suggestion.source_url:
-        values.update(source_id="new", new_source_url=suggestion.source_url)
-    if new and suggestion.quote:
-        values["quote"] = suggestion.quote
-    return values
+def commitment_page(request: Request, session: SessionDep, curator: Curator, commitment_id: int,
+                    *, filled: AdminForm | None = None, status_code: int = 200,
+                    block: str | None = None) -> Response:
+    """The commitment's forms (correct, retract, its citations); `filled` (with what the
+    curator typed and its messages) replaces the form of its name."""
+    dataset = latest_dataset(session)
+    record = next((c for c in dataset.commitments if c.id == commitment_id), None)
+    country = dataset.country(record.country_code) if record else None
+    if record is None or country is None:
+        raise HTTPException(404, detail=f"No commitment {commitment_id}.")
+    forms = commitment_forms(record, country.version,
+                             from_suggestion(request, session, new=False))
+    if filled is not None:
+        forms[filled.name] = filled
+    context = {
+        "curator": curator, "dataset": dataset, "commitment": record, "country": country,
+        "sources": dataset.sources, "events": dataset.events, "specs": forms,
+    }
+    return admin_response(request, "admin/commitment.html", context, block=block,
+                          status_code=status_code)

@@ -6,28 +6,33 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.db import SessionDep
-from app.routes.admin_auth import CuratorPage, CuratorWrite, FormDep, admin_response
+from app.models import Firmness, Precision
 from app.routes.admin_common import (
-    FormSpec,
-    Latest,
+    CuratorPage,
+    CuratorWrite,
+    FormDep,
+    admin_response,
     conflict_page,
-    form_spec,
     latest_dataset,
     merged,
     saved,
     submitted_version,
     with_clashes,
 )
+from app.routes.admin_forms import AdminForm, Latest, admin_form, source_values
 from app.routes.deps import IdPath, today
-from app.services import editing
 from app.services.annotate import annotated, speaker_names, suggest_citation, text_matches
+from app.services.editing.commitments import add_commitment, commitment_errors
+from app.services.editing.common import ValidationFailed, VersionConflict
+from app.services.editing.optimistic import source_changes
+from app.services.editing.sources import get_source, save_source, source_texts
 from app.services.records import Dataset
 from app.services.validation import validate_source
 
 router = APIRouter(prefix="/admin/sources", include_in_schema=False)
 
 
-def _source_page(request: Request, curator: CuratorPage, spec: FormSpec,
+def _source_page(request: Request, curator: CuratorPage, spec: AdminForm,
                  status_code: int = 200, block: str | None = None) -> Response:
     return admin_response(request, "admin/source.html", {"curator": curator, "form": spec},
                           status_code=status_code, block=block)
@@ -42,14 +47,14 @@ def search_sources(request: Request, session: SessionDep, curator: CuratorPage,
                    q: str = "") -> Response:
     """Curators search the stored text of the articles (and titles)."""
     query = q[:200]
-    matches = text_matches(editing.source_texts(session=session), query)
+    matches = text_matches(source_texts(session=session), query)
     return admin_response(request, "admin/sources.html",
                           {"curator": curator, "q": query, "matches": matches})
 
 
 @router.get("/new", response_class=HTMLResponse)
 def new_source_form(request: Request, curator: CuratorPage) -> Response:
-    return _source_page(request, curator, form_spec("source", _action(None), {}, is_new=True))
+    return _source_page(request, curator, admin_form("source", _action(None), {}, is_new=True))
 
 
 @router.get("/{source_id}", response_class=HTMLResponse)
@@ -57,32 +62,32 @@ def source_admin(request: Request, session: SessionDep, curator: CuratorPage,
                  source_id: IdPath) -> Response:
     latest = _latest(session, source_id)
     values = {**latest.values, "version": str(latest.version)}
-    return _source_page(request, curator, form_spec("source", _action(source_id), values,
+    return _source_page(request, curator, admin_form("source", _action(source_id), values,
                                                     base=latest.values, source_id=source_id))
 
 
 def _latest(session: SessionDep, source_id: int) -> Latest:
-    values = editing.source_values(session=session, source_id=source_id)
-    if values is None:
+    source = get_source(session=session, source_id=source_id)
+    if source is None:
         raise HTTPException(404, detail=f"No source {source_id}.")
-    return Latest.of(values, version=int(values["version"]))
+    return Latest.of(source_values(source=source), version=source.version)
 
 
 @router.post("", response_class=HTMLResponse)
 def add_source(request: Request, session: SessionDep, curator: CuratorWrite,
                form: FormDep) -> Response:
-    spec = form_spec("source", _action(None), form, is_new=True)
+    spec = admin_form("source", _action(None), form, is_new=True)
     try:
-        revision = editing.save_source(session=session, user=curator.user, source_id=None,
-                                       values=form, today=today())
-    except editing.ValidationFailed as failed:
-        return _source_page(request, curator, {**spec, "errors": failed.errors}, 422)
+        revision = save_source(session=session, user=curator.user, source_id=None, values=form,
+                               today=today())
+    except ValidationFailed as failed:
+        return _source_page(request, curator, spec.failed(failed.errors), 422)
     return saved("/admin", revision)
 
 
 @router.post("/validate", response_class=HTMLResponse)
 def validate_new_source(request: Request, curator: CuratorWrite, form: FormDep) -> Response:
-    spec = form_spec("source", _action(None), form, validate_source(form, today=today()),
+    spec = admin_form("source", _action(None), form, validate_source(form, today=today()),
                      is_new=True)
     return _source_page(request, curator, spec, block="source_form")
 
@@ -93,19 +98,19 @@ def edit_source(request: Request, session: SessionDep, curator: CuratorWrite, so
     """An edit merged three ways with what others saved since the form was opened."""
     latest = _latest(session, source_id)
     merge = merged(form, latest)
-    spec = form_spec("source", _action(source_id), merge.values, base=latest.values,
+    spec = admin_form("source", _action(source_id), merge.values, base=latest.values,
                      source_id=source_id)
     if merge.clashes:
-        changes = editing.source_changes(session=session, source_id=source_id,
-                                         since=submitted_version(form))
+        changes = source_changes(session=session, source_id=source_id,
+                                 since=submitted_version(form))
         return conflict_page(request, curator, with_clashes(spec, merge), changes=changes,
                              dataset=latest_dataset(session))
     try:
-        revision = editing.save_source(session=session, user=curator.user, source_id=source_id,
-                                       values=merge.values, today=today())
-    except editing.ValidationFailed as failed:
-        return _source_page(request, curator, {**spec, "errors": failed.errors}, 422)
-    except editing.VersionConflict as conflict:
+        revision = save_source(session=session, user=curator.user, source_id=source_id,
+                               values=merge.values, today=today())
+    except ValidationFailed as failed:
+        return _source_page(request, curator, spec.failed(failed.errors), 422)
+    except VersionConflict as conflict:
         return conflict_page(request, curator, spec, changes=conflict.changes,
                              dataset=latest_dataset(session))
     return saved(_action(source_id), revision)
@@ -114,7 +119,7 @@ def edit_source(request: Request, session: SessionDep, curator: CuratorWrite, so
 @router.post("/{source_id}/validate", response_class=HTMLResponse)
 def validate_source_edit(request: Request, curator: CuratorWrite, source_id: IdPath,
                          form: FormDep) -> Response:
-    spec = form_spec("source", _action(source_id), form, validate_source(form, today=today()),
+    spec = admin_form("source", _action(source_id), form, validate_source(form, today=today()),
                      source_id=source_id)
     return _source_page(request, curator, spec, block="source_form")
 
@@ -123,10 +128,10 @@ def validate_source_edit(request: Request, curator: CuratorWrite, source_id: IdP
 
 
 def _annotation(session: SessionDep, source_id: int) -> tuple[str, Dataset]:
-    values = editing.source_values(session=session, source_id=source_id)
-    if values is None:
+    source = get_source(session=session, source_id=source_id)
+    if source is None:
         raise HTTPException(404, detail=f"No source {source_id}.")
-    return values.get("text", ""), latest_dataset(session)
+    return source.text or "", latest_dataset(session)
 
 
 def _names(dataset: Dataset) -> tuple[dict[str, str], dict[str, str]]:
@@ -137,7 +142,7 @@ def _names(dataset: Dataset) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def _annotate_page(request: Request, session: SessionDep, curator: CuratorPage, source_id: int,
-                   *, spec: FormSpec | None, status_code: int = 200,
+                   *, spec: AdminForm | None, status_code: int = 200,
                    block: str | None = None) -> Response:
     text, dataset = _annotation(session, source_id)
     countries, speakers = _names(dataset)
@@ -152,8 +157,8 @@ def _annotate_page(request: Request, session: SessionDep, curator: CuratorPage, 
 
 
 def _annotate_spec(source_id: int, values: dict[str, str],
-                   errors: dict[str, str] | None = None) -> FormSpec:
-    return form_spec("annotate", f"{_action(source_id)}/annotate", values, errors)
+                   errors: dict[str, str] | None = None) -> AdminForm:
+    return admin_form("annotate", f"{_action(source_id)}/annotate", values, errors)
 
 
 @router.get("/{source_id}/annotate", response_class=HTMLResponse)
@@ -172,8 +177,8 @@ def annotate(request: Request, session: SessionDep, curator: CuratorPage, source
     spec = _annotate_spec(source_id, {
         "start": str(chosen.start), "end": str(chosen.end), "quote": chosen.quote,
         "attribution": chosen.attribution.value, "speaker": chosen.speaker,
-        "country": chosen.country_code, "date": "", "date_precision": "day",
-        "firmness": "firm"}) if chosen else None
+        "country": chosen.country_code, "date": "", "date_precision": Precision.day.value,
+        "firmness": Firmness.firm.value}) if chosen else None
     return _annotate_page(request, session, curator, source_id, spec=spec)
 
 
@@ -197,17 +202,17 @@ def cite_from_article(request: Request, session: SessionDep, curator: CuratorWri
     code = values.get("country", "")
     if dataset.country(code.upper()) is None:
         return _annotate_page(request, session, curator, source_id, status_code=422,
-                              spec={**spec, "errors": {"country": "Choose the country."}})
+                              spec=spec.failed({"country": "Choose the country."}))
     try:
-        revision = editing.add_commitment(session=session, user=curator.user, code=code,
-                                          values=values, today=today())
-    except editing.ValidationFailed as failed:
+        revision = add_commitment(session=session, user=curator.user, code=code, values=values,
+                                  today=today())
+    except ValidationFailed as failed:
         return _annotate_page(request, session, curator, source_id, status_code=422,
-                              spec={**spec, "errors": failed.errors})
-    except editing.VersionConflict:
+                              spec=spec.failed(failed.errors))
+    except VersionConflict:
         return _annotate_page(request, session, curator, source_id, status_code=409,
-                              spec={**spec, "errors": {"country": "Saved by someone else at "
-                                                       "the same moment: save again."}})
+                              spec=spec.failed({"country": "Saved by someone else at the "
+                                                           "same moment: save again."}))
     return saved(f"{_action(source_id)}/annotate", revision)
 
 
@@ -216,6 +221,6 @@ def validate_annotation(request: Request, session: SessionDep, curator: CuratorW
                         source_id: IdPath, form: FormDep) -> Response:
     text, dataset = _annotation(session, source_id)
     values = _annotated_values(text, form, source_id, dataset)
-    errors = editing.commitment_errors(session=session, values=values, today=today())
+    errors = commitment_errors(session=session, values=values, today=today())
     return _annotate_page(request, session, curator, source_id,
                           spec=_annotate_spec(source_id, values, errors), block="annotate_form")

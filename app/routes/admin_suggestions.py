@@ -6,10 +6,18 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.db import SessionDep
-from app.routes.admin_auth import CuratorPage, CuratorWrite, FormDep, admin_response
-from app.routes.admin_common import latest_dataset, saved
+from app.routes.admin_common import (
+    CuratorPage,
+    CuratorWrite,
+    FormDep,
+    admin_response,
+    latest_dataset,
+    saved,
+)
 from app.routes.deps import IdPath
-from app.services import editing, suggestions
+from app.services import suggestions
+from app.services.editing.common import ValidationFailed
+from app.services.editing.suggestions import decline_suggestion
 
 router = APIRouter(prefix="/admin/suggestions", include_in_schema=False)
 
@@ -48,11 +56,9 @@ def suggestion_admin(request: Request, session: SessionDep, curator: CuratorPage
 def decline(request: Request, session: SessionDep, curator: CuratorWrite, suggestion_id: IdPath,
             form: FormDep) -> Response:
     try:
-        revision = editing.decline_suggestion(session=session, user=curator.user,
-                                              suggestion_id=suggestion_id, values=form)
-    except editing.ValidationFailed as failed:
+        revision = decline_suggestion(session=session, user=curator.user,
+                                      suggestion_id=suggestion_id, values=form)
+    except ValidationFailed as failed:
         return _page(request, session, curator, suggestion_id, errors=failed.errors,
                      reason=form.get("reason", ""), status_code=422)
-    except editing.RecordNotFound as missing:
-        raise HTTPException(404, detail=str(missing)) from missing
     return saved("/admin/suggestions", revision)

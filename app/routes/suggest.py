@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.db import SessionDep
-from app.routes.admin_auth import FormDep, admin_response, client_address
+from app.routes.admin_common import FormDep, admin_response, client_address
 from app.security import (
     CSRF_FIELD,
     SessionData,

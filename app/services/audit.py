@@ -13,58 +13,12 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.dates import format_date
+from app.labels import ACTION_LABELS, FIELD_LABELS, LOCATION_CHIPS, STANCE_LABELS, USER_ROLE_LABELS
 from app.models import AuditEvent, Stance
-from app.services.countries import LOCATION_CHIPS
-from app.services.mapdata import STANCE_LABELS
 
-ACTION_LABELS = {
-    "seed": "published the seed dataset",
-    "commitment.add": "added a commitment",
-    "commitment.correct": "corrected a commitment",
-    "commitment.retract": "retracted a commitment",
-    "citation.add": "added a citation",
-    "citation.correct": "corrected a citation",
-    "citation.remove": "removed a citation",
-    "source.add": "added a source",
-    "source.edit": "edited a source",
-    "country.add": "added a country",
-    "country.edit": "edited a country",
-    "event.add": "added an event",
-    "event.edit": "edited an event",
-    "fact.add": "added a fact about an event",
-    "fact.remove": "removed a fact about an event",
-    "signatory.add": "recorded a signatory",
-    "signatory.remove": "removed a signatory",
-    "country.review": "reviewed the position of",
-    "dataset.review": "reviewed every country's position",
-    "suggestion.accept": "accepted a reader's suggested correction",
-    "suggestion.decline": "declined a reader's suggested correction",
-}
-ROLE_LABELS = {"system": "System", "curator": "Curator", "admin": "Administrator"}
 _NOT_COMPARED = {"id", "created_at", "updated_at", "version"}
 
 
-# What readers see instead of field names (the trail, /changes, history pages, Atom feeds).
-FIELD_LABELS: dict[str, str] = {
-    "kind": "Stance", "date": "Date", "date_precision": "Date precision",
-    "date_basis": "How the date was established", "summary": "Summary",
-    "cond_after_ceasefire": "Only after a ceasefire",
-    "cond_us_backstop": "Only with a United States backstop",
-    "cond_parliament_approval": "Subject to parliament's approval",
-    "cond_non_combat": "Non-combat role only", "cond_location": "Where troops would deploy",
-    "cond_troop_numbers": "Troop numbers", "cond_other": "Other conditions",
-    "retracted_at": "Retracted on", "retraction_reason": "Reason for retraction",
-    "corrected_at": "Corrected on", "correction_reason": "Reason for correction",
-    "citations": "Citations", "quote": "Quote", "speaker": "Speaker", "source_id": "Source",
-    "title": "Title", "title_is_lede": "Title is the article's opening words",
-    "outlet": "Outlet", "author": "Author", "published": "Published", "url": "Address",
-    "note": "Note", "text": "Article text", "name": "Name", "role": "Role",
-    "in_europe": "In Europe", "code": "ISO code", "country_code": "Country",
-    "reviewed_at": "Reviewed on", "attribution": "Attribution", "firmness": "Firmness",
-    "event_id": "Made at event", "disputed": "Marked disputed",
-    "dispute_reason": "Why it is disputed", "dispute_citation_id": "Conflicting citation",
-    "slug": "Address name", "place": "Place", "statement": "Fact", "document": "Document",
-}
 NOT_STATED = "not stated"
 DATE_FIELDS = {"date", "published", "retracted_at", "corrected_at", "reviewed_at"}
 
@@ -178,7 +132,7 @@ def entry(event: AuditEvent) -> TrailEntry:
     before, after = _load(event.before), _load(event.after)
     return TrailEntry(
         id=event.id or 0, revision=event.revision_id, at=event.at,
-        actor=ROLE_LABELS.get(event.actor_role, event.actor_role.title()),
+        actor=USER_ROLE_LABELS.get(event.actor_role, event.actor_role.title()),
         action=event.action, label=ACTION_LABELS.get(event.action, event.action),
         entity=event.entity, entity_id=event.entity_id, country_code=event.country_code,
         before=before, after=after, changes=field_changes(before, after), reason=event.reason,

@@ -7,7 +7,8 @@ from functools import partial
 
 from pydantic import BaseModel
 
-from app.models import Attribution, Firmness, Location, Stance
+from app.labels import CONDITION_CHIPS, LOCATION_CHIPS
+from app.models import Attribution, Firmness, Kind, Location, Role, Stance
 from app.services.evidence import dispute_reason, disputed_with, is_disputed
 from app.services.records import (
     CitationRecord,
@@ -25,12 +26,12 @@ from app.services.stances import deciding_commitment, effective_on
 class CountrySummary(BaseModel):
     code: str
     name: str
-    role: str
+    role: Role
     in_europe: bool
     stance: Stance
     latest_date: date | None
     latest_precision: str | None = None
-    troop_location: str | None = None
+    troop_location: Location | None = None
     condition_chips: list[str] = []
     source_count: int
     url: str
@@ -107,29 +108,17 @@ class StanceChange(BaseModel):
     commitment: CommitmentView | None
 
 
-CHIPS: dict[str, str] = {
-    "after_ceasefire": "After a ceasefire",
-    "us_backstop": "US backstop",
-    "parliament_approval": "Parliament's approval",
-    "non_combat": "Non-combat",
-}
-LOCATION_CHIPS: dict[str, str] = {
-    Location.ukraine: "In Ukraine",
-    Location.neighbouring_nato: "Neighbouring NATO states only",
-}
-
-
 def condition_chips(conditions: ConditionsRecord) -> list[str]:
     """The main conditions of a commitment as short labels (only those that apply)."""
-    chips = [label for name, label in CHIPS.items() if getattr(conditions, name) is True]
+    chips = [label for name, label in CONDITION_CHIPS.items() if getattr(conditions, name) is True]
     if conditions.location:
-        chips.append(LOCATION_CHIPS.get(conditions.location, conditions.location))
+        chips.append(LOCATION_CHIPS[conditions.location])
     return chips
 
 
-def _troop_location(deciding: CommitmentRecord | None) -> str | None:
+def _troop_location(deciding: CommitmentRecord | None) -> Location | None:
     """Where a troops commitment would deploy (None for any other kind or when unstated)."""
-    if deciding is None or deciding.kind != Stance.troops:
+    if deciding is None or deciding.kind != Kind.troops:
         return None
     return deciding.conditions.location
 

@@ -9,6 +9,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from app.dates import format_date
+from app.labels import (
+    HOST_LABEL,
+    NOT_TRACKED_LABEL,
+    STANCE_LABELS,
+    TROOPS_NEARBY_LABEL,
+)
 from app.models import Location, Role, Stance
 from app.palette import (
     HOST_COLOUR,
@@ -94,19 +100,8 @@ class MapData(BaseModel):
     legend: list[LegendEntry]
 
 
-STANCE_LABELS: dict[Stance, str] = {
-    Stance.troops: "Troops",
-    Stance.logistics: "Logistics",
-    Stance.political_only: "Political only",
-    Stance.opposed: "Opposed",
-    Stance.undeclared: "No commitment recorded",
-}
-HOST_LABEL = "Host country"
 TROOPS_NEARBY = "troops_nearby"
-TROOPS_NEARBY_LABEL = "Troops, in neighbouring NATO states only"
-TROOPS_IN_UKRAINE_LABEL = "Troops, inside Ukraine"
 NOT_TRACKED = "not_tracked"
-NOT_TRACKED_LABEL = "Not tracked"
 
 # What each category means: /about's codebook, the legend's hover text, the README.
 STANCE_MEANINGS: dict[Stance, str] = {

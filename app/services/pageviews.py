@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from app.config import get_settings
 from app.dates import format_date
+from app.labels import ROLE_LABELS, STANCE_LABELS
 from app.models import Attribution, Firmness, Location, Role, Stance
 from app.services.countries import CommitmentView, CountryDetail, CountrySummary, list_countries
 from app.services.countries import get_country as country_detail
@@ -15,7 +16,6 @@ from app.services.mapdata import (
     DEFINITIONS,
     LABELS,
     LEGEND_ORDER,
-    STANCE_LABELS,
     STANCE_MEANINGS,
     MapData,
     category,
@@ -39,12 +39,6 @@ from app.services.stances import stance_on
 LOCATIONS: dict[str, str] = {
     Location.ukraine: "troops would be deployed inside Ukraine",
     Location.neighbouring_nato: "troops would stay in neighbouring NATO countries, not in Ukraine",
-}
-ROLE_LABELS: dict[str, str] = {
-    Role.member: "Coalition member",
-    Role.host: "Host country",
-    Role.partner: "Partner",
-    Role.non_member: "Not a member",
 }
 
 ROLE_MEANINGS: dict[Role, str] = {
@@ -350,7 +344,7 @@ def country_page(*, dataset: Dataset, code: str, as_of: date, today: date
     return CountryPage(
         **detail.model_dump(exclude={"commitments"}), commitments=commitments,
         revision=dataset.revision, as_of=as_of, category=key, stance_label=LABELS[key],
-        role_label=ROLE_LABELS.get(detail.role, detail.role),
+        role_label=ROLE_LABELS[detail.role],
         paragraph=_paragraph(detail, as_of, LABELS[key]),
         locator_svg=_locator(code=detail.code, name=detail.name, key=key),
         dates=page_dates(dataset=dataset, as_of=as_of, today=today, code=detail.code),

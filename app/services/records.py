@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
-from app.models import Attribution, Firmness
+from app.models import Attribution, Firmness, Kind, Location, Precision, Role
 
 T = TypeVar("T")
 
@@ -26,7 +26,7 @@ class ConditionsRecord(Record):
     us_backstop: bool | None = None
     parliament_approval: bool | None = None
     non_combat: bool | None = None
-    location: str | None = None
+    location: Location | None = None
     troop_numbers: str | None = None
     other: str | None = None
 
@@ -66,9 +66,9 @@ class CitationRecord(Record):
 class CommitmentRecord(Record):
     id: int
     country_code: str
-    kind: str
+    kind: Kind
     date: date
-    date_precision: str = "day"
+    date_precision: Precision = Precision.day
     date_basis: str | None = None
     summary: str
     conditions: ConditionsRecord = ConditionsRecord()
@@ -112,7 +112,7 @@ class EventRecord(Record):
     slug: str
     name: str
     date: date
-    date_precision: str = "day"
+    date_precision: Precision = Precision.day
     date_basis: str | None = None
     place: str | None = None
     summary: str | None = None
@@ -125,7 +125,7 @@ class CountryRecord(Record):
     code: str
     name: str
     in_europe: bool = True
-    role: str = "member"
+    role: Role = Role.member
     version: int = 1
     reviewed_at: datetime | None = None
 

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Table, delete, func, select, text
 from sqlmodel import Session
 
+from app.labels import SEARCH_GROUP_LABELS
 from app.models import SearchEntry
 from app.services.mapdata import EUROPE_ALPHA3, PARTNER_ALPHA3
 from app.services.records import (
@@ -59,8 +60,7 @@ class HitKind(StrEnum):
     event = "event"
 
 
-KIND_LABELS = {HitKind.country: "Countries", HitKind.quote: "Quotes and speakers",
-               HitKind.source: "Sources", HitKind.event: "Events"}
+KIND_LABELS = {kind: SEARCH_GROUP_LABELS[kind.value] for kind in HitKind}
 
 
 class QueryError(ValueError):

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session, select
 
 from app.models import Commitment, Country, User
-from app.services.editing import retract_commitment
+from app.services.editing.commitments import retract_commitment
 
 
 @dataclass(frozen=True)
