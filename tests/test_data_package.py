@@ -9,12 +9,14 @@ import json
 import re
 import stat
 import zipfile
-from datetime import date
+from datetime import date, datetime
 
 import yaml
 from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
 from app.config import PROJECT_ROOT
+from app.models import Commitment
 from app.services.licence import CODEBOOK_VERSION, LICENCE_URL, script_json
 
 JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -122,3 +124,23 @@ def test_zip_has_spreadsheet_copies_with_a_byte_order_mark(client: TestClient) -
         twin = f"{folder}/excel/{file}"
         assert archive.read(twin) == b"\xef\xbb\xbf" + archive.read(name), name
         assert not archive.read(name).startswith(b"\xef\xbb\xbf")
+
+
+def test_commitments_carry_when_they_were_recorded(client: TestClient, db: Session) -> None:
+    """recorded_at is the commitment's first recording time (UTC), so the same-date rule (the one
+    recorded last decides; id follows the same order) can be reproduced from the download."""
+    rows = client.get("/data/coalition-tracker.json").json()["tables"]["commitments"]
+    stored = {c.id: c.created_at for c in db.exec(select(Commitment))}
+    assert rows and {row["id"] for row in rows} == set(stored)
+    for row in rows:
+        assert datetime.fromisoformat(row["recorded_at"]) == stored[row["id"]], row["id"]
+    by_id = sorted(rows, key=lambda row: row["id"])
+    assert [row["recorded_at"] for row in by_id] == sorted(row["recorded_at"] for row in by_id)
+    header = next(csv.reader(io.StringIO(_zip_text(client, "commitments.csv"))))
+    assert header[-1] == "recorded_at"
+
+
+def _zip_text(client: TestClient, name: str) -> str:
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/data/coalition-tracker.zip").content))
+    entry = next(n for n in archive.namelist() if n.endswith(f"rev1/{name}"))
+    return archive.read(entry).decode("utf-8")

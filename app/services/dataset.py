@@ -97,7 +97,8 @@ def _rows(session: Session, model: type[SQLModel], *order: Any,
     mappings (Core: no ORM identity map, always what this transaction sees now), skipping the
     columns no record shows."""
     table = model.__table__  # type: ignore[attr-defined]
-    columns = [column for column in table.columns if column.name not in UNREAD]
+    unread = UNREAD - KEPT_TIMES.get(model.__name__, set())
+    columns = [column for column in table.columns if column.name not in unread]
     if model is Source:
         columns.append((func.coalesce(func.length(table.c.text), 0) > 0).label("has_text"))
     query = sa_select(*columns).order_by(*order)
@@ -109,6 +110,7 @@ def _rows(session: Session, model: type[SQLModel], *order: Any,
 
 
 UNREAD = {"created_at", "updated_at", "text"}
+KEPT_TIMES = {"Commitment": {"created_at"}}  # a commitment's recorded_at (the export shows it)
 Keys = Collection[Key] | None  # the records to read, every one when None
 
 
@@ -132,6 +134,7 @@ def _commitment(row: dict[str, Any], citations: list[Raw]) -> CommitmentRecord:
         **{name: row[name] for name in COMMITMENT_FIELDS},
         conditions=ConditionsRecord(**{name: row[f"cond_{name}"] for name in CONDITION_FIELDS}),
         citations=tuple(_citation(raw) for raw in citations),
+        recorded_at=row["created_at"],
     )
 
 

@@ -103,6 +103,9 @@ COMMITMENT_COLUMNS = _columns(
     ("dispute_reason", "Why it is disputed; empty when it is not"),
     ("dispute_citation_id", "The citation a curator named as the conflicting account "
                             "(citations.id); empty: none named"),
+    ("recorded_at", "When the editors first recorded the commitment (UTC). On one date the "
+                    "commitment recorded last decides the stance; id follows the same order and "
+                    "breaks ties. Empty in revisions published before codebook 1.2"),
 )
 ATTRIBUTION_WORDS = (
     "Whose words the quote is: direct (the named speaker's own words, inside quotation marks in "
@@ -209,7 +212,7 @@ def _commitment_row(dataset: Dataset, c: CommitmentRecord) -> tuple[Cell, ...]:
             event.slug if event else None, c.firmness.value,
             is_disputed(dataset=dataset, commitment=c),
             dispute_reason(dataset=dataset, commitment=c),
-            c.dispute_citation_id if c.disputed else None)
+            c.dispute_citation_id if c.disputed else None, c.recorded_at)
 
 
 def _by_id(commitments: Iterable[CommitmentRecord]) -> list[CommitmentRecord]:

@@ -22,8 +22,10 @@ LICENCE_NOTE = (
     "extract of its publisher's text, reproduced with attribution for reference; the licence "
     "does not cover them, and reusing a quote is subject to its publisher's terms.")
 # The codebook's version and what changed in each (the newest first).
-CODEBOOK_VERSION = "1.1"
+CODEBOOK_VERSION = "1.2"
 CODEBOOK_CHANGES: tuple[tuple[str, str], ...] = (
+    ("1.2", "commitments.recorded_at: when each commitment was first recorded, so the "
+            "same-date rule (the one recorded last decides) can be reproduced."),
     ("1.1", "Licence (CC BY 4.0) and the note that quotes stay their publishers' text; "
             "codebook version and changelog; new tables mentions and stance_timeline; "
             "spreadsheet copies with a byte-order mark in excel/; files in the zip unpack "

@@ -82,6 +82,8 @@ class CommitmentRecord(Record):
     dispute_citation_id: int | None = None
     corrected_at: datetime | None = None
     correction_reason: str | None = None
+    # When the commitment was first recorded (UTC); None in datasets stored before it was kept.
+    recorded_at: datetime | None = None
 
     @property
     def is_retracted(self) -> bool:
