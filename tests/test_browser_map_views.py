@@ -47,6 +47,16 @@ def path_style(page: Page, alpha3: str) -> dict[str, float]:
     return style
 
 
+def wait_until_drawn(page: Page, alpha3: str, *, dimmed: bool) -> None:
+    """Plotly restyles after the results are swapped in: wait (bounded) for the country's shape
+    to be dimmed, or not, rather than reading it once."""
+    test = "<" if dimmed else "=="
+    bound = "0.5" if dimmed else "1"
+    check = f"({PATH_STYLE})(loc).opacity {test} {bound}"
+    predicate = f"(loc) => {{ try {{ return {check}; }} catch (e) {{ return false; }} }}"
+    page.wait_for_function(predicate, arg=alpha3, timeout=10_000)
+
+
 def open_filters(page: Page) -> None:
     """On a phone the filters fold behind "Filter"."""
     toggle = page.locator(".filter-toggle")
@@ -120,8 +130,8 @@ def test_legend_toggle_filters_by_stance_and_dims_the_others(sized_page: Page) -
     expect(opposed).to_be_focused()
     expect(page.locator("#stance")).to_have_value("opposed")
     expect(page.locator("table.countries tbody tr")).to_have_count(2)
+    wait_until_drawn(page, "FRA", dimmed=True)
     assert path_style(page, "HUN")["opacity"] == 1
-    assert path_style(page, "FRA")["opacity"] < 0.5
     partner = page.locator(".partners li", has_text="United States")
     expect(partner).to_have_class(re.compile("is-dimmed"))
     expect(partner).to_contain_text("(other stance)")
@@ -130,7 +140,7 @@ def test_legend_toggle_filters_by_stance_and_dims_the_others(sized_page: Page) -
     page.wait_for_url(re.compile(r"/$"))
     expect(page.locator("ul.legend").get_by_role("button", name=re.compile("^Opposed "))
            ).to_have_attribute("aria-pressed", "false")
-    assert path_style(page, "FRA")["opacity"] == 1
+    wait_until_drawn(page, "FRA", dimmed=False)
     expect(page.locator(".partners li.is-dimmed")).to_have_count(0)
     assert serious_axe_violations(page) == []
 
