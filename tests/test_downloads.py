@@ -7,6 +7,7 @@ import zipfile
 
 from fastapi.testclient import TestClient
 
+from app.services.mapmarks import TableSort
 from tests.support.opendata import csv_rows
 
 VIEW = {"stance": "troops", "as_of": "2026-01-06"}
@@ -159,3 +160,17 @@ def test_list_pages_link_their_twins_for_the_view_shown(client: TestClient) -> N
     sources = client.get("/sources").text
     assert csv_rows(client.get(_linked(sources, "/sources.csv")).text)
     assert client.get(_linked(sources, "/sources.json")).json()["sources"]
+
+
+def test_countries_csv_follows_the_table_order(client: TestClient) -> None:
+    """The table's CSV twin keeps the table's `sort`, and the page links to it with that order."""
+    for sort in TableSort:
+        params = {"sort": sort.value}
+        rows = csv_rows(client.get("/countries.csv", params=params).text)
+        dashboard = client.get("/index.json", params=params).json()
+        assert [r["code"] for r in rows] == [c["code"] for c in dashboard["countries"]], sort
+        assert [_summary(r) for r in rows] == [_summary(c) for c in dashboard["countries"]]
+    page = client.get("/", params={"sort": "-sources"}).text
+    assert 'href="/countries.csv?sort=-sources"' in page
+    response = client.get("/api/countries.csv", params={"sort": "size"})
+    assert response.status_code == 422 and "sort" in response.text

@@ -38,6 +38,7 @@ from app.services.licence import (
     cite_line,
     dataset_jsonld,
 )
+from app.services.mapmarks import TableSort, sorted_rows
 from app.services.pagecache import Rendered
 from app.services.records import Dataset
 from app.services.revisions import REVISIONS_PER_PAGE, list_revisions
@@ -59,14 +60,18 @@ class CountryFilters:
         as_of: AsOfQuery = None,
         stance: Annotated[Stance | None, Query(description="Only this stance")] = None,
         q: Annotated[str | None, Query(max_length=100, description="Name contains")] = None,
+        sort: Annotated[TableSort | None, Query(description="Row order, as the dashboard "
+                                                "table's (`-` first: descending)")] = None,
     ) -> None:
         self.as_of = resolve_as_of(as_of)
         self.stance = stance
         self.query = q
+        self.sort = sort
 
     def apply(self, dataset: Dataset) -> list[CountrySummary]:
-        return list_countries(dataset=dataset, as_of=self.as_of, stance=self.stance,
+        rows = list_countries(dataset=dataset, as_of=self.as_of, stance=self.stance,
                               query=self.query)
+        return rows if self.sort is None else sorted_rows(rows=rows, sort=self.sort)
 
 
 FiltersDep = Annotated[CountryFilters, Depends()]
