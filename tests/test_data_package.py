@@ -24,7 +24,9 @@ JSONLD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 
 def test_data_page_states_the_licence_and_how_to_cite(client: TestClient) -> None:
     html = client.get("/data").text
-    assert f'href="{LICENCE_URL}" rel="license"' in html
+    # The licence is named with its address as text: no page links or loads another host.
+    assert '<p class="licence" id="licence">' in html and LICENCE_URL in html
+    assert f'href="{LICENCE_URL}"' not in html and 'href="/data#licence" rel="license"' in html
     assert "quotes are not ours" in html.lower()
     cite = re.search(r'<p class="cite-as"><strong>Cite as:</strong> (.*?)</p>', html, re.S)
     assert cite, "no Cite as line"
@@ -38,6 +40,7 @@ def test_every_page_footer_names_the_licence(client: TestClient) -> None:
     for path in ("/", "/countries/fr", "/sources", "/about"):
         footer = client.get(path).text.split('<footer class="site-footer">')[1]
         assert "CC BY 4.0" in footer and "quotes remain their publishers" in footer, path
+        assert 'href="/data#licence" rel="license"' in footer, path
 
 
 def test_data_page_carries_schema_org_dataset(client: TestClient) -> None:
