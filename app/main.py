@@ -28,6 +28,7 @@ from app.routes import (
 )
 from app.services.cards import install_prerender
 from app.services.editing.common import RecordNotFound
+from app.services.mapsvg import warm_picture
 from app.web.static import FingerprintedStaticFiles
 
 
@@ -68,6 +69,10 @@ def create_app() -> FastAPI:
 
 
 app = create_app()
+# The dashboard's still picture projects every outline (about a second of CPU): done here, before
+# the worker accepts connections, rather than by the first burst of requests, whose renders
+# would otherwise hold the GIL together and keep the event loop (and /healthz) waiting.
+warm_picture()
 # Start-up objects (modules, routes, templates) never die: keep them out of the collector's
 # full passes, which otherwise stall a request every few hundred (p99).
 gc.collect()

@@ -54,6 +54,7 @@ from app.services.revstore import (
     state_of,
 )
 from app.services.search import refresh_search_index, update_search_index
+from app.services.singleflight import SingleFlight
 
 CITATION_FIELDS = ("id", "source_id", "quote", "speaker", "attribution")
 COMMITMENT_FIELDS = ("id", "country_code", "kind", "date", "date_precision", "date_basis",
@@ -380,6 +381,7 @@ class DatasetCache:
 
 
 _datasets = DatasetCache()
+_rebuilds: SingleFlight[Dataset] = SingleFlight()  # a burst of misses rebuilds a revision once
 
 
 def dataset_at(*, session: Session, revision: int | None = None) -> Dataset | None:
@@ -388,6 +390,13 @@ def dataset_at(*, session: Session, revision: int | None = None) -> Dataset | No
     if key is None:
         return None
     dataset = _datasets.get(key)
+    if dataset is None:
+        dataset = _rebuilds.run(key=key, compute=lambda: _rebuild_and_keep(session, key))
+    return dataset
+
+
+def _rebuild_and_keep(session: Session, key: DatasetKey) -> Dataset:
+    dataset = _datasets.get(key)  # a rebuild that ended just before this one began
     if dataset is None:
         dataset = _rebuild(session, key)
         _datasets.put(key, dataset)

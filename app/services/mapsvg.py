@@ -89,6 +89,19 @@ def _all_countries() -> dict[str, tuple[Rings, ...]]:
     return shapes
 
 
+@cache
+def _country_bounds(alpha3: str) -> tuple[Box, ...]:
+    """The lon/lat box of each of a country's polygons (computed once: outlines never change)."""
+    return tuple(_bounds(rings) for rings in _all_countries().get(alpha3, ()))
+
+
+def _visible(alpha3: str, view: "View | ConicView") -> tuple[Rings, ...]:
+    """A country's polygons that may show in `view` (the others are not projected at all)."""
+    return tuple(rings for rings, box in zip(_all_countries().get(alpha3, ()),
+                                             _country_bounds(alpha3), strict=True)
+                 if box.overlaps(view.box))
+
+
 def country_shape(alpha3: str) -> tuple[Rings, ...]:
     """A country's polygons as lon/lat rings, as the locator draws them (() if it has none)."""
     return _all_countries().get(alpha3, ())
@@ -212,8 +225,8 @@ def shape_path(shape: tuple[Rings, ...], view: "View | ConicView", *, precision:
 
 def land_path(view: "View | ConicView", *, leave_out: str = "", precision: int = 0) -> str:
     """Every country drawn in `view` but `leave_out`, as one path (borders drawn by its stroke)."""
-    return "".join(shape_path(shape, view, precision=precision)
-                   for code, shape in sorted(_all_countries().items()) if code != leave_out)
+    return "".join(shape_path(_visible(code, view), view, precision=precision)
+                   for code in sorted(_all_countries()) if code != leave_out)
 
 
 LOCATOR_WIDTH, LOCATOR_HEIGHT = 400, 300
@@ -244,7 +257,7 @@ def _ring_mark(box: Box, view: View, *, radius: float, colour: str) -> str:
 
 def _country_layer(view: View, *, alpha3: str, colour: str, width: float) -> str:
     land = land_path(view, leave_out=alpha3)
-    chosen = shape_path(_all_countries()[alpha3], view)
+    chosen = shape_path(_visible(alpha3, view), view)
     return (f'<path class="map-land" fill="{LAND_COLOUR}" stroke="{BORDER_COLOUR}" '
             f'stroke-width="{width / 2:g}" d="{land}"/>'
             f'<path class="map-chosen" fill="{colour}" stroke="{CHOSEN_OUTLINE}" '
@@ -269,15 +282,32 @@ def _inset(*, alpha3: str, colour: str, zoom: Box, focus: Box) -> str:
             f'{_ring_mark(focus, view, radius=5, colour=colour)}</svg></g>')
 
 
+COLOUR_SLOT = "@colour@"  # stands for the country's colour in a cached drawing
+
+
 @cache
-def locator_svg(*, alpha3: str, name: str, colour: str, label: str) -> str | None:
-    """An inline SVG locating one country: zoomed to its main land, drawn in `colour` (its
-    category, `label`), with an inset; None when the outlines have no shape for `alpha3`."""
+def _locator_drawing(alpha3: str) -> str | None:
+    """The locator's shapes for one country, its colour left as COLOUR_SLOT: the geometry (a
+    fraction of a second of CPU) is drawn once per process, whatever the country's stance."""
     focus = focus_box(alpha3)
     if focus is None:
         return None
     zoom = zoom_box(focus, aspect=LOCATOR_WIDTH / LOCATOR_HEIGHT)
     view = View(box=zoom, width=LOCATOR_WIDTH, height=LOCATOR_HEIGHT)
+    return (f'<rect class="map-sea" width="100%" height="100%" fill="{SEA_COLOUR}"/>'
+            f'{_country_layer(view, alpha3=alpha3, colour=COLOUR_SLOT, width=1.2)}'
+            f'{_ring_mark(focus, view, radius=12, colour=COLOUR_SLOT)}'
+            f'{_inset(alpha3=alpha3, colour=COLOUR_SLOT, zoom=zoom, focus=focus)}')
+
+
+@cache
+def locator_svg(*, alpha3: str, name: str, colour: str, label: str) -> str | None:
+    """An inline SVG locating one country: zoomed to its main land, drawn in `colour` (its
+    category, `label`), with an inset; None when the outlines have no shape for `alpha3`."""
+    drawing = _locator_drawing(alpha3)
+    focus = focus_box(alpha3)
+    if drawing is None or focus is None:
+        return None
     where = "Europe" if EUROPE_BOX.overlaps(focus) else "the world"
     title = html.escape(f"Map locating {name}")
     desc = html.escape(f"{name} is drawn with a dark outline in the colour of “{label}”, among "
@@ -286,10 +316,7 @@ def locator_svg(*, alpha3: str, name: str, colour: str, label: str) -> str | Non
             f'viewBox="0 0 {LOCATOR_WIDTH} {LOCATOR_HEIGHT}" '
             f'aria-labelledby="locator-title locator-desc">'
             f'<title id="locator-title">{title}</title><desc id="locator-desc">{desc}</desc>'
-            f'<rect class="map-sea" width="100%" height="100%" fill="{SEA_COLOUR}"/>'
-            f'{_country_layer(view, alpha3=alpha3, colour=colour, width=1.2)}'
-            f'{_ring_mark(focus, view, radius=12, colour=colour)}'
-            f'{_inset(alpha3=alpha3, colour=colour, zoom=zoom, focus=focus)}</svg>')
+            f'{drawing.replace(COLOUR_SLOT, html.escape(colour))}</svg>')
 
 
 @dataclass(frozen=True)
@@ -352,6 +379,21 @@ def map_view() -> ConicView:
 
 
 @cache
+def picture_path(alpha3: str) -> str:
+    """A country's path in the dashboard picture: geometry only, computed once per process (the
+    picture's colours follow the data; its shapes never change)."""
+    view = map_view()
+    return shape_path(_visible(alpha3, view), view)
+
+
+def warm_picture() -> None:
+    """Project every outline for the dashboard picture now (about a second of CPU), so the
+    first requests for `/` do not all pay for it at once."""
+    for alpha3 in _all_countries():
+        picture_path(alpha3)
+
+
+@cache
 def map_picture_svg(*, fills: tuple[tuple[str, str], ...], outlined: tuple[str, ...] = ()
                     ) -> str:
     """The dashboard map as a still picture: every country in view in its colour (`fills`:
@@ -359,12 +401,10 @@ def map_picture_svg(*, fills: tuple[tuple[str, str], ...], outlined: tuple[str, 
     heavy outline. Decorative beside the labelled map and the table: aria-hidden."""
     view = map_view()
     coloured = dict(fills)
-    shapes = _all_countries()
-    land = "".join(shape_path(shape, view) for code, shape in sorted(shapes.items())
+    land = "".join(picture_path(code) for code in sorted(_all_countries())
                    if code not in coloured)
     parts = [f'<path fill="{colour}" stroke="{CHOSEN_OUTLINE}" '
-             f'stroke-width="{1.6 if code in outlined else 0.4}" '
-             f'd="{shape_path(shapes.get(code, ()), view)}"/>'
+             f'stroke-width="{1.6 if code in outlined else 0.4}" d="{picture_path(code)}"/>'
              for code, colour in sorted(coloured.items(), key=lambda item: item[0] in outlined)]
     return (f'<svg class="map-picture" xmlns="http://www.w3.org/2000/svg" aria-hidden="true" '
             f'focusable="false" viewBox="0 0 {view.width} {view.height}" '

@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from app.services.dataset import dataset_at
 from app.services.records import Dataset
+from app.services.singleflight import SingleFlight
 
 RevisionKey = tuple[int, object]
 
@@ -100,6 +101,9 @@ class PageCache:
         self._entries: OrderedDict[tuple[object, ...], CachedPage] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        # One render per key at a time: a burst of misses waits for the first one's page.
+        self._kept_flights: SingleFlight[CachedPage] = SingleFlight()
+        self._page_flights: SingleFlight[CachedPage | None] = SingleFlight()
         self.generation = 0  # counts clear(): what is kept from these pages goes with them
 
     @property
@@ -136,6 +140,14 @@ class PageCache:
         """The answer `key` (which names its revision), rendered only on a miss: for answers
         whose dataset the caller already holds."""
         cached = self._get(key)
+        if cached is not None:
+            return cached
+        return self._kept_flights.run(key=key, compute=lambda: self._render_kept(
+            key=key, revision=revision, render=render))
+
+    def _render_kept(self, *, key: tuple[object, ...], revision: int,
+                     render: Callable[[], Rendered]) -> CachedPage:
+        cached = self._get(key)  # a render that ended just before this one began
         if cached is None:
             cached = _store(render(), revision)
             self._put(key, cached)
@@ -154,11 +166,19 @@ class PageCache:
         cached = self._get(full_key)
         if cached is not None:
             return cached
+        return self._page_flights.run(key=full_key, compute=lambda: self._render_page(
+            engine=engine, current=current, key=full_key, render=render))
+
+    def _render_page(self, *, engine: Engine, current: RevisionKey, key: tuple[object, ...],
+                     render: Callable[[Dataset], Rendered]) -> CachedPage | None:
+        cached = self._get(key)  # a render that ended just before this one began
+        if cached is not None:
+            return cached
         dataset = _dataset(engine, current)
         if dataset is None:
             return None
         page = _store(render(dataset), current[0])
-        self._put(full_key, page)
+        self._put(key, page)
         return page
 
 
