@@ -280,7 +280,7 @@ def measure(url: str) -> list[Run]:
     runs = []
     for path in PATHS:
         wrk(url, path, connections=10, seconds=2)  # warm up: fill the page cache
-        for connections, seconds in ((1, 5), (50, 10), (200, 5)):
+        for connections, seconds in ((1, 3), (50, 6), (200, 3)):  # information only
             runs.append(wrk(url, path, connections=connections, seconds=seconds))
     return runs
 

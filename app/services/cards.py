@@ -1,6 +1,7 @@
 """Share cards: 1200x630 PNG images for link previews (og:image), one per country and one for the
-dashboard. Drawn by kaleido in a local headless Chromium from the same map data as the pages,
-with local outlines and no MathJax, so rendering makes no outside request.
+dashboard, and the map download's PNG (app/services/mapimage.py, a card of its own size that any
+revision may ask for). Drawn by kaleido in a local headless Chromium from the same map data as
+the pages, with local outlines and no MathJax, so rendering makes no outside request.
 
 Cards follow content: a card is cached on disk under DATA_DIR/cards/, named by a hash of exactly
 what it shows (no revision number is printed on it), so a revision that leaves a card unchanged
