@@ -76,9 +76,16 @@ def test_the_links_follow_the_date_shown(guarded_page: Page) -> None:
     assert name == "coalition-tracker-map-rev1-2025-12-31.png"
 
 
-def test_the_svg_files_words_fit_inside_it(guarded_page: Page, base_url: str) -> None:
+FONTS = ["Arial, Helvetica, sans-serif", "DejaVu Sans"]  # as written; the Docker image's font
+
+
+@pytest.mark.parametrize("family", FONTS, ids=["as-written", "dejavu"])
+def test_the_svg_files_words_fit_inside_it(guarded_page: Page, base_url: str, family: str
+                                           ) -> None:
     answer = guarded_page.request.get(base_url + "/cards/map-download.svg?as_of=2025-12-31")
     svg = answer.text().split("?>", 1)[1]  # an attachment: drawn here inside a blank page
+    assert f'font-family="{FONTS[0]}"' in svg
+    svg = svg.replace(f'font-family="{FONTS[0]}"', f'font-family="{family}"')
     guarded_page.set_content(f"<!doctype html><body style='margin:0'>{svg}</body>")
     overflow = guarded_page.evaluate("""() => {
         const svg = document.querySelector('body > svg'), width = svg.width.baseVal.value;
