@@ -44,7 +44,7 @@ test-postgres: install
 
 test: system-deps install lint audit test-sqlite test-postgres
 
-bench: install
+bench: system-deps install
 	$(PY) bench/pages.py
 
 # Readers and writers under load (issue 9), on SQLite then on a throwaway PostgreSQL.

@@ -5,7 +5,6 @@ renderer cannot start."""
 import os
 import re
 import shutil
-import struct
 import threading
 from collections.abc import Iterator
 from datetime import date
@@ -22,20 +21,18 @@ from app.services import renderer as renderer_module
 from app.services.cards import card_path, country_card, dashboard_card, wait_for_prerender
 from app.services.dataset import dataset_at
 from app.services.renderer import Renderer
+from tests.support.images import png_size
 from tests.support.opendata import Edit
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+MAP_PICTURE = "the map download"
 DASHBOARD_TITLE = ("<b>Where countries stand</b><br><b>on security guarantees</b>"
                    "<br><b>for Ukraine</b>")
 
 
-def png_size(png: bytes) -> tuple[int, int]:
-    """Width and height from the PNG's IHDR chunk (which must come first)."""
-    assert png[:8] == PNG_SIGNATURE
-    length, chunk = struct.unpack(">I4s", png[8:16])
-    assert chunk == b"IHDR" and length == 13
-    width, height = struct.unpack(">II", png[16:24])
-    return width, height
+def card_words(figure: dict[str, Any]) -> str:
+    """A card's main words (the map download is only a picture: named so)."""
+    annotations = figure["layout"].get("annotations")
+    return str(annotations[1]["text"]) if annotations else MAP_PICTURE
 
 
 def cards_dir() -> Path:
@@ -55,7 +52,7 @@ def render_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = shared.render
 
     def counting(figure: dict[str, Any], *, width: int, height: int) -> bytes:
-        calls.append(str(figure["layout"]["annotations"][1]["text"]))
+        calls.append(card_words(figure))
         return real(figure, width=width, height=height)
 
     monkeypatch.setattr(shared, "render", counting)
@@ -101,7 +98,7 @@ def test_cards_are_prerendered_after_a_save_and_show_the_change(
 ) -> None:
     wait_for_prerender(timeout=120)
     names = {p.name.split("-")[0] for p in cards_dir().glob("*.png")}
-    assert names == {"dashboard"} | {c["code"].lower() for c in
+    assert names == {"dashboard", "mapdownload"} | {c["code"].lower() for c in
                                      client.get("/api/countries").json()["countries"]}
     render_calls.clear()  # the background renders are done; now count the requests' renders
     latest = client.get("/cards/countries/pl.png").content
@@ -119,15 +116,16 @@ def test_an_edit_redraws_only_the_cards_whose_content_changed(
     client: TestClient, no_cached_cards: None, db: Session, render_calls: list[str],
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Cards follow content, not revisions: after France's edit, only France's card and the
-    dashboard's may be drawn again; every other country's image is reused."""
+    """Cards follow content, not revisions: after France's edit, only France's card, the
+    dashboard's and the map download (which names the revision) may be drawn again; every
+    other country's image is reused."""
     from tests.support.ops import publish_change
 
     dataset = dataset_at(session=db)
     assert dataset is not None
     cards_module.prerender(dataset=dataset, as_of=date.today())
     drawn = len(render_calls)
-    assert drawn == len(dataset.countries) + 1
+    assert drawn == len(dataset.countries) + 2  # and the dashboard's card and map download
     render_calls.clear()
     monkeypatch.setenv("PRERENDER_CARDS", "true")
     get_settings.cache_clear()
@@ -138,7 +136,7 @@ def test_an_edit_redraws_only_the_cards_whose_content_changed(
         monkeypatch.delenv("PRERENDER_CARDS")
         get_settings.cache_clear()
     france = next(c.name for c in dataset.countries if c.code == "FR")
-    assert set(render_calls) <= {f"<b>{france}</b>", DASHBOARD_TITLE}, render_calls
+    assert set(render_calls) <= {f"<b>{france}</b>", DASHBOARD_TITLE, MAP_PICTURE}, render_calls
     assert len(list(cards_dir().glob("*.png"))) <= 2 * drawn
 
 

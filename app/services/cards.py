@@ -1,6 +1,7 @@
 """Share cards: 1200x630 PNG images for link previews (og:image), one per country and one for the
-dashboard. Drawn by kaleido in a local headless Chromium from the same map data as the pages,
-with local outlines and no MathJax, so rendering makes no outside request.
+dashboard, and the map download's PNG (app/services/mapimage.py, a card of its own size that any
+revision may ask for). Drawn by kaleido in a local headless Chromium from the same map data as
+the pages, with local outlines and no MathJax, so rendering makes no outside request.
 
 Cards follow content: a card is cached on disk under DATA_DIR/cards/, named by a hash of exactly
 what it shows (no revision number is printed on it), so a revision that leaves a card unchanged
@@ -49,6 +50,7 @@ from app.services.mapdata import (
     map_data,
     plotly_text,
 )
+from app.services.mapimage import MAP_DOWNLOAD, map_picture_card
 from app.services.records import Dataset
 from app.services.renderer import CardUnavailable, renderer
 
@@ -197,10 +199,23 @@ _jobs: dict[Path, Future[bytes]] = {}
 _jobs_lock = threading.Lock()
 
 
+def card_size(card: dict[str, Any]) -> tuple[int, int]:
+    """The pixel size a card's figure asks for (share cards 1200x630; the map download its
+    own)."""
+    layout = card.get("layout", {})
+    return int(layout.get("width", WIDTH)), int(layout.get("height", HEIGHT))
+
+
+def draw_card(card: dict[str, Any]) -> bytes:
+    """The card's PNG, drawn now at its size (raises CardUnavailable)."""
+    width, height = card_size(card)
+    return renderer().render(card, width=width, height=height)
+
+
 def _draw(path: Path, card: dict[str, Any]) -> bytes:
     if path.exists():
         return path.read_bytes()
-    png = renderer().render(card, width=WIDTH, height=HEIGHT)
+    png = draw_card(card)
     write_atomically(path, png)
     return png
 
@@ -236,19 +251,21 @@ class CardImage:
     final: bool  # False: a stand-in (the card's previous image) while it is drawn
 
 
-def requested_card(*, dataset: Dataset, name: str, card: dict[str, Any]) -> CardImage | None:
-    """A request's card: cached; else its drawing is queued (for the revisions pages link to)
-    and the card's previous image answers at once; with none, the card drawn within
-    RENDER_WAIT. None (show the placeholder) when the queue is full, the drawing takes longer,
-    or the revision is older than the ones pages link to. Raises CardUnavailable when the
-    renderer cannot work."""
+def requested_card(*, dataset: Dataset, name: str, card: dict[str, Any],
+                   any_revision: bool = False) -> CardImage | None:
+    """A request's card: cached; else its drawing is queued (for the revisions pages link to,
+    or any revision when `any_revision`: a download asked for by its revision) and the card's
+    previous image answers at once; with none, the card drawn within RENDER_WAIT. None (show
+    the placeholder) when the queue is full, the drawing takes longer, or the revision is older
+    than the ones pages link to. Raises CardUnavailable when the renderer cannot work."""
     path = card_path(dataset=dataset, name=name, card=card)
     if path.exists():
         return CardImage(path.read_bytes(), final=True)
-    recent = dataset.revision > latest_revision() - KEEP_REVISIONS
+    latest = latest_revision()
+    recent = any_revision or dataset.revision > latest - KEEP_REVISIONS
     if get_settings().card_drawing is CardDrawing.worker:
-        if recent:
-            queue_card(revision=dataset.revision, path=path, card=card)
+        if recent:  # the worker drops requests of old revisions: this one counts as recent
+            queue_card(revision=max(dataset.revision, latest), path=path, card=card)
         previous = previous_image(name)
         return None if previous is None else CardImage(previous, final=False)
     job = _queue(path, card) if recent else None
@@ -326,7 +343,8 @@ _PLACEHOLDER = _png(WIDTH, HEIGHT, (0xF2, 0xF2, 0xF2))
 
 def _all_cards(dataset: Dataset, as_of: date) -> dict[str, dict[str, Any]]:
     data = map_data(dataset=dataset, as_of=as_of)  # once, not once per country
-    cards = {DASHBOARD: dashboard_card(dataset=dataset, as_of=as_of)}
+    cards = {DASHBOARD: dashboard_card(dataset=dataset, as_of=as_of),
+             MAP_DOWNLOAD: map_picture_card(dataset=dataset, as_of=as_of)}
     for country in dataset.countries:
         card = country_card(dataset=dataset, code=country.code, as_of=as_of, data=data)
         if card is not None:

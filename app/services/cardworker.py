@@ -37,8 +37,7 @@ class WorkerState:
 
 def _draw(file: Path, card: dict[str, Any]) -> None:
     if not file.exists():
-        cards.write_atomically(file, renderer().render(card, width=cards.WIDTH,
-                                                       height=cards.HEIGHT))
+        cards.write_atomically(file, cards.draw_card(card))
 
 
 def _prerender_latest(state: WorkerState, latest: int) -> None:

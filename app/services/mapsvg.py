@@ -422,35 +422,71 @@ class Caption:
     source: str
 
 
+TITLE_SIZE, DATED_SIZE, LEGEND_SIZE, SOURCE_SIZE = 21, 15, 13, 11
+TEXT_WIDTH = 560  # pixels: the width words may take (the file is MAP_WIDTH wide, 20 px margins)
+# Average glyph width in em, generous (DejaVu Sans, the widest fallback font, is about 0.55 and
+# its bold 0.63): a line cut by this estimate fits whichever sans-serif font draws it.
+REGULAR_EM, BOLD_EM = 0.58, 0.68
+
+
+def wrapped(text: str, *, size: float, em: float = REGULAR_EM) -> list[str]:
+    """`text` cut at spaces into lines that fit TEXT_WIDTH at font `size` (a word longer than a
+    line, an address, stands on its own line)."""
+    most = max(1, int(TEXT_WIDTH / (size * em)))
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= most:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _lines(lines: list[str], *, css: str, top: float, step: float, attributes: str) -> str:
+    """One <text> per line, the first baseline at `top`."""
+    return "".join(f'<text class="{css}" x="20" y="{top + step * index:g}" {attributes}>'
+                   f'{html.escape(line)}</text>' for index, line in enumerate(lines))
+
+
 def _legend_svg(legend: tuple[tuple[str, str, int], ...], *, top: int) -> str:
-    """Swatches with their labels and counts, two columns under the map."""
+    """Swatches with their labels and counts, one per row under the map (words, not only
+    colours)."""
     items = []
     for index, (label, colour, count) in enumerate(legend):
-        x, y = 20 + (index % 2) * 300, top + (index // 2) * 22
-        items.append(f'<rect x="{x}" y="{y}" width="14" height="14" fill="{colour}" '
-                     f'stroke="{CHOSEN_OUTLINE}" stroke-width="0.6"/><text x="{x + 20}" '
-                     f'y="{y + 12}">{html.escape(label)} ({count})</text>')
+        y = top + index * 22
+        items.append(f'<rect x="20" y="{y}" width="14" height="14" fill="{colour}" '
+                     f'stroke="{CHOSEN_OUTLINE}" stroke-width="0.6"/><text class="legend" '
+                     f'x="40" y="{y + 12}">{html.escape(label)} ({count})</text>')
     return "".join(items)
 
 
 def map_download_svg(*, picture: str, caption: Caption,
                      legend: tuple[tuple[str, str, int], ...]) -> str:
     """The dashboard map as a standalone SVG file: title, date line, the map, its legend and
-    the source line (revision, address, licence)."""
+    the source line (revision, address, licence), the words wrapped to the file's width."""
     view = map_view()
-    top, rows = 78, (len(legend) + 1) // 2
-    height = top + view.height + 16 + rows * 22 + 40
+    title = wrapped(caption.title, size=TITLE_SIZE, em=BOLD_EM)
+    source = wrapped(caption.source, size=SOURCE_SIZE)
+    dated_top = 30 + 26 * len(title)
+    top = dated_top + 18
+    legend_top = top + view.height + 16
+    source_top = legend_top + len(legend) * 22 + 20
+    height = source_top + 15 * (len(source) - 1) + 14
     body = picture.replace(' aria-hidden="true" focusable="false"', "")
     body = body.replace('<svg class="map-picture"', f'<svg x="0" y="{top}" '
                         f'width="{view.width}" height="{view.height}" class="map-picture"', 1)
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
             f'width="{view.width}" height="{height}" viewBox="0 0 {view.width} {height}" '
-            f'font-family="Arial, Helvetica, sans-serif" font-size="13" fill="#1a1a1a">'
-            f'<title>{html.escape(caption.title)}</title>'
+            f'font-family="Arial, Helvetica, sans-serif" font-size="{LEGEND_SIZE}" '
+            f'fill="#1a1a1a"><title>{html.escape(caption.title)}</title>'
             f'<rect width="100%" height="100%" fill="#FFFFFF"/>'
-            f'<text x="20" y="34" font-size="22" font-weight="bold">'
-            f'{html.escape(caption.title)}</text>'
-            f'<text x="20" y="60" font-size="15">{html.escape(caption.dated)}</text>{body}'
-            f'{_legend_svg(legend, top=top + view.height + 16)}'
-            f'<text x="20" y="{height - 16}" font-size="11" fill="#4d4d4d">'
-            f'{html.escape(caption.source)}</text></svg>')
+            f'{_lines(title, css="title", top=30, step=26, attributes=_TITLE)}'
+            f'{_lines([caption.dated], css="dated", top=dated_top, step=0, attributes=_DATED)}'
+            f'{body}{_legend_svg(legend, top=legend_top)}'
+            f'{_lines(source, css="source", top=source_top, step=15, attributes=_SOURCE)}'
+            f'</svg>')
+
+
+_TITLE = f'font-size="{TITLE_SIZE}" font-weight="bold"'
+_DATED = f'font-size="{DATED_SIZE}"'
+_SOURCE = f'font-size="{SOURCE_SIZE}" fill="#4d4d4d"'

@@ -1,6 +1,7 @@
 // "Share this view" on the dashboard: the box always holds the address of what is shown, filters
 // included (HTMX pushes a new address after each filter change; Back and Forward restore one).
-// The copy button itself is handled by static/js/copy.js.
+// The copy button itself is handled by static/js/copy.js. The map download links follow the
+// date and revision shown (the time slider and the date field change them without a reload).
 (function () {
   "use strict";
 
@@ -15,8 +16,26 @@
     });
   }
 
-  document.addEventListener("htmx:pushedIntoHistory", sync);
-  document.addEventListener("htmx:historyRestore", sync);
-  window.addEventListener("popstate", sync);
+  function syncDownloads() {
+    const shown = new URLSearchParams(window.location.search);
+    const kept = new URLSearchParams();
+    ["as_of", "rev"].forEach((key) => {
+      if (shown.get(key)) kept.set(key, shown.get(key));
+    });
+    const query = kept.toString() ? `?${kept}` : "";
+    document.querySelectorAll("a[data-map-download]").forEach((link) => {
+      link.setAttribute("href", link.dataset.mapDownload + query);
+    });
+  }
+
+  function syncAll() {
+    sync();
+    syncDownloads();
+  }
+
+  document.addEventListener("htmx:pushedIntoHistory", syncAll);
+  document.addEventListener("htmx:replacedInHistory", syncDownloads);
+  document.addEventListener("htmx:historyRestore", syncAll);
+  window.addEventListener("popstate", syncAll);
   sync();
 })();

@@ -18,6 +18,7 @@ def migrate_fresh(engine: Engine) -> None:
         else:
             SQLModel.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            conn.execute(text("DROP TABLE IF EXISTS search_fts"))  # FTS5, outside the models
     command.upgrade(alembic_config(), "head")
 
 
