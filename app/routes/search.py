@@ -9,7 +9,8 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.db import get_engine
-from app.routes.deps import DatasetDep
+from app.routes.deps import DatasetDep, page_with_twin
+from app.routes.query import is_twin
 from app.services.search import KIND_LABELS, MAX_QUERY, QueryError, SearchResults, search
 from app.templating import page_response
 from app.web.responses import json_error
@@ -60,13 +61,11 @@ def api_search(q: SearchQuery) -> Response:
     return _search_json(q)
 
 
-@router.get("/search.json", include_in_schema=False)
-def search_json(q: str = "") -> Response:
-    return _search_json(q)
-
-
-@router.get("/search", include_in_schema=False)
+@page_with_twin(router, path="/search")
 def search_page(request: Request, dataset: DatasetDep, q: str = "") -> Response:
+    """The results page for `q` (`/search.json`: the same results as JSON, 422 when refused)."""
+    if is_twin(request):
+        return _search_json(q)
     error, results = None, None
     try:
         with Session(get_engine()) as session:
