@@ -1,5 +1,6 @@
 """The JSON API: a contract other tools and our own pages rely on."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -8,7 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from app.models import Stance
-from app.routes.cached import JSON, serve
+from app.routes.cached import JSON, json_body, kept_answer, serve
 from app.routes.deps import DatasetDep, IdPath, country_rows
 from app.routes.query import DatedQuery, ListQuery, PinnedQuery
 from app.services.countries import CountryDetail, CountrySummary, get_country
@@ -90,14 +91,20 @@ def api_country(request: Request, code: str, query: DatedQuery) -> Response:
     return serve(request, rev=query.rev, key=(code.upper(), day), render_page=render_one)
 
 
-def source_list(dataset: Dataset) -> Rendered:
-    body = SourceList(revision=dataset.revision, sources=list_sources(dataset=dataset))
-    return Rendered(body.model_dump_json(), JSON)
+@dataclass(frozen=True)
+class SourceListAnswer:
+    """Every source with its claim count, kept per revision."""
+
+    dataset: Dataset
+
+    def render(self) -> Rendered:
+        sources = list_sources(dataset=self.dataset)
+        return json_body(SourceList(revision=self.dataset.revision, sources=sources))
 
 
 @router.get("/sources", response_model=SourceList)
-def api_sources(request: Request, pin: PinnedQuery) -> Response:
-    return serve(request, rev=pin.rev, key=("api-sources",), render_page=source_list)
+def api_sources(request: Request, dataset: DatasetDep) -> Response:
+    return kept_answer(request, dataset=dataset, answer=SourceListAnswer(dataset=dataset))
 
 
 @router.get("/sources/{source_id}", response_model=SourceOne, responses=NOT_FOUND)
