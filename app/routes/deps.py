@@ -11,14 +11,7 @@ from sqlmodel import Session
 
 from app.db import get_engine
 from app.numbers import MAX_ID
-from app.routes.query import (
-    AsOfParam,
-    PinnedQuery,
-    ReadQuery,
-    parse_read_query,
-    refused,
-    today,
-)
+from app.routes.query import PinnedQuery, ReadQuery, asked_date, today
 from app.services.countries import CountrySummary, list_countries
 from app.services.dataset import dataset_at
 from app.services.mapmarks import sorted_rows
@@ -51,12 +44,7 @@ def country_rows(*, dataset: Dataset, query: ReadQuery) -> list[CountrySummary]:
     """The country list a query asks for: its date, stance and name filters, in its order
     (/api/countries, its CSV and the dashboard table's CSV)."""
     rows = list_countries(dataset=dataset, as_of=query.day, stance=query.stance, query=query.q)
-    return sorted_rows(rows=rows, sort=query.sort)
-
-
-def asked_date(as_of: AsOfParam = None) -> date | None:
-    """`as_of` alone, through the one parser (app/routes/query.py)."""
-    return refused(parse_read_query(as_of=as_of)).as_of
+    return rows if query.sort is None else sorted_rows(rows=rows, sort=query.sort)
 
 
 AsOfQuery = Annotated[date | None, Depends(asked_date)]

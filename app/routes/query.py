@@ -216,8 +216,25 @@ def pinned_query(rev: RevParam = None) -> ReadQuery:
     return refused(parse_read_query(rev=rev))
 
 
+def asked_date(as_of: AsOfParam = None) -> date | None:
+    """`as_of` alone (share cards, embeds)."""
+    return refused(parse_read_query(as_of=as_of)).as_of
+
+
+SearchParam = Annotated[str | None, Query(
+    description="Words to look for (every word must match, as a prefix; at most 200 "
+                "characters); an empty or wordless query is refused with 422")]
+
+
+def search_words(q: SearchParam = None) -> str:
+    """The search box's `q` as typed ("" when absent): app/services/search.py judges it, with
+    the same words for the page, its twin and /api/search."""
+    return q or ""
+
+
 DashboardQuery = Annotated[ReadQuery, Depends(dashboard_query)]
 DatedPageQuery = Annotated[ReadQuery, Depends(dated_page_query)]
 ListQuery = Annotated[ReadQuery, Depends(list_query)]
 DatedQuery = Annotated[ReadQuery, Depends(dated_query)]
 PinnedQuery = Annotated[ReadQuery, Depends(pinned_query)]
+SearchWords = Annotated[str, Depends(search_words)]
