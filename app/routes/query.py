@@ -221,15 +221,23 @@ def asked_date(as_of: AsOfParam = None) -> date | None:
     return refused(parse_read_query(as_of=as_of)).as_of
 
 
-SearchParam = Annotated[str | None, Query(
-    description="Words to look for (every word must match, as a prefix; at most 200 "
-                "characters); an empty or wordless query is refused with 422")]
+SEARCH_WORDS = ("Words to look for (every word must match, as a prefix; at most 200 characters); "
+                "an empty or wordless query is refused with 422")
+# The limits are documented (minLength, maxLength) but judged by app/services/search.py, so the
+# API, the page and its twin refuse a query with the same words.
+SEARCH_LIMITS = {"minLength": 1, "maxLength": 200}
 
 
-def search_words(q: SearchParam = None) -> str:
-    """The search box's `q` as typed ("" when absent): app/services/search.py judges it, with
-    the same words for the page, its twin and /api/search."""
+def search_words(q: Annotated[str | None, Query(description=SEARCH_WORDS)] = None) -> str:
+    """The search box's `q` as typed ("" when absent), for the page and its twin."""
     return q or ""
+
+
+def required_search_words(
+        q: Annotated[str, Query(description=SEARCH_WORDS, json_schema_extra=SEARCH_LIMITS)]
+) -> str:
+    """`q` for /api/search, where it is required."""
+    return q
 
 
 DashboardQuery = Annotated[ReadQuery, Depends(dashboard_query)]
@@ -238,3 +246,4 @@ ListQuery = Annotated[ReadQuery, Depends(list_query)]
 DatedQuery = Annotated[ReadQuery, Depends(dated_query)]
 PinnedQuery = Annotated[ReadQuery, Depends(pinned_query)]
 SearchWords = Annotated[str, Depends(search_words)]
+RequiredSearchWords = Annotated[str, Depends(required_search_words)]

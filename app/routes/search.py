@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from app.db import get_engine
 from app.routes.deps import DatasetDep, page_with_twin
-from app.routes.query import SearchWords, is_twin
+from app.routes.query import RequiredSearchWords, SearchWords, is_twin
 from app.services.search import KIND_LABELS, QueryError, SearchResults, search
 from app.templating import page_response
 from app.web.responses import json_error
@@ -50,7 +50,7 @@ def _search_json(q: str) -> Response:
 
 
 @router.get("/api/search", response_model=SearchBody, tags=["api"])
-def api_search(q: SearchWords) -> Response:
+def api_search(q: RequiredSearchWords) -> Response:
     """Countries, quotes, speakers, sources and events matching every word of `q`, by kind."""
     return _search_json(q)
 
