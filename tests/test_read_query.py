@@ -17,6 +17,7 @@ from markupsafe import escape
 from app.numbers import MAX_ID
 
 ROUTES = Path(__file__).resolve().parents[1] / "app" / "routes"
+CACHE_CALLS = ("kept", "serve", "kept_answer", "serve_answer")
 READ_NAMES = {"as_of", "stance", "q", "rev", "since", "sort"}
 TOMORROW = (date.today() + timedelta(days=1)).isoformat()
 
@@ -214,12 +215,17 @@ def test_no_lambda_is_handed_to_the_cache() -> None:
     for name in ("data", "api", "trail", "embed", "pages"):
         tree = ast.parse((ROUTES / f"{name}.py").read_text())
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and ast.unparse(node.func) in ("kept", "serve",
-                                                                          "kept_answer"):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in CACHE_CALLS:
                 values = [*node.args, *(keyword.value for keyword in node.keywords)]
                 assert not any(isinstance(v, ast.Lambda) for v in values), name
     data = ast.parse((ROUTES / "data.py").read_text())
     assert not any(isinstance(node, ast.Lambda) for node in ast.walk(data))
+    for name in ("data", "pages", "trail", "embed"):  # no closure handed down either
+        tree = ast.parse((ROUTES / f"{name}.py").read_text())
+        for outer in ast.walk(tree):
+            if isinstance(outer, ast.FunctionDef):
+                inner = [n for n in ast.walk(outer) if isinstance(n, ast.FunctionDef)]
+                assert inner == [outer], f"{name}.{outer.name} defines a function inside"
 
 
 @pytest.mark.parametrize("query", ["q=", "q=%20--%20", "q=" + "x" * 201])

@@ -115,6 +115,19 @@ def kept_answer(request: Request, *, dataset: Dataset, answer: Answer) -> Respon
     return kept(request, dataset, answer.render)
 
 
+class PageAnswer(Protocol):
+    """A page served from the page cache (`serve_answer`): rendered from the dataset of the
+    revision in force on a miss."""
+
+    def render(self, dataset: Dataset) -> Rendered: ...
+
+
+def serve_answer(request: Request, *, rev: int | None, key: tuple[object, ...],
+                 answer: PageAnswer, headers: dict[str, str] | None = None) -> Response:
+    """`serve` for a typed page object (routes pass values, not closures)."""
+    return serve(request, rev=rev, key=key, render_page=answer.render, headers=headers)
+
+
 def json_body(content: Any) -> Rendered:
     """`content` as FastAPI would send it from a route returning it (plain values are written
     straight away; only what JSON cannot hold goes through FastAPI's encoder)."""
