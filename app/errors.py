@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.routes.cached import plain
+from app.routes.query import QueryRefused
 from app.services.locking import DatabaseBusy
 from app.templating import render
 from app.web.responses import FieldError, json_error
@@ -36,6 +37,12 @@ async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     fields = [FieldError(loc=tuple(e.get("loc", ())), msg=str(e.get("msg", "")),
                          type=str(e.get("type", ""))) for e in errors]
     return json_error(describe(errors), 422, errors=fields)
+
+
+async def query_refused(_request: Request, exc: Exception) -> JSONResponse:
+    """A refused public query (app/routes/query.py): the same words a page shows at its fields."""
+    errors = exc.errors if isinstance(exc, QueryRefused) else ()
+    return json_error(str(exc), 422, errors=errors)
 
 
 def wants_page(request: Request) -> bool:
@@ -120,6 +127,7 @@ def install_openapi(app: FastAPI) -> None:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(QueryRefused, query_refused)
     app.add_exception_handler(StarletteHTTPException, http_error)
     for kind in (PoolTimeout, DatabaseBusy, OperationalError):
         app.add_exception_handler(kind, busy)

@@ -4,7 +4,7 @@ per data revision (app/services/pagecache.py) and sent as stored bytes, gzip whe
 import json
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
@@ -102,6 +102,30 @@ def kept(request: Request, dataset: Dataset, render_page: Callable[[], Rendered]
     with rendering_against(newest):
         page = pages.kept(key=key, revision=dataset.revision, render=render_page)
     return _response(request, page)
+
+
+class Answer(Protocol):
+    """An answer kept per revision (`kept_answer`): a typed value that renders itself on a miss."""
+
+    def render(self) -> Rendered: ...
+
+
+def kept_answer(request: Request, *, dataset: Dataset, answer: Answer) -> Response:
+    """`kept` for a typed answer object (routes pass values, not lambdas)."""
+    return kept(request, dataset, answer.render)
+
+
+class PageAnswer(Protocol):
+    """A page served from the page cache (`serve_answer`): rendered from the dataset of the
+    revision in force on a miss."""
+
+    def render(self, dataset: Dataset) -> Rendered: ...
+
+
+def serve_answer(request: Request, *, rev: int | None, key: tuple[object, ...],
+                 answer: PageAnswer, headers: dict[str, str] | None = None) -> Response:
+    """`serve` for a typed page object (routes pass values, not closures)."""
+    return serve(request, rev=rev, key=key, render_page=answer.render, headers=headers)
 
 
 def json_body(content: Any) -> Rendered:

@@ -1,20 +1,21 @@
 """Open data: the /data page, full downloads (zip with codebook, JSON), CSV twins of list pages and
 API lists, and the list of citable revisions. Every answer honours `?rev=N` and `as_of`."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from app.config import get_settings
 from app.db import SessionDep
-from app.models import Stance
 from app.numbers import MAX_ID
-from app.routes.cached import html_page, json_body, kept
-from app.routes.deps import AsOfQuery, DatasetDep, resolve_as_of, today
-from app.services.countries import CountrySummary, list_countries
+from app.routes.cached import html_page, json_body, kept_answer
+from app.routes.deps import DatasetDep, country_rows, page_with_twin, read_dataset
+from app.routes.query import DatedQuery, ListQuery, ReadQuery, is_twin, today
+from app.services.countries import list_countries
 from app.services.export import (
     DATASET_NAME,
     FORMULA_NOTE,
@@ -38,7 +39,6 @@ from app.services.licence import (
     cite_line,
     dataset_jsonld,
 )
-from app.services.mapmarks import TableSort, sorted_rows
 from app.services.pagecache import Rendered
 from app.services.records import Dataset
 from app.services.revisions import REVISIONS_PER_PAGE, list_revisions
@@ -50,31 +50,6 @@ CSV_TYPE = "text/csv; charset=utf-8"
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "CSV with a header row"}
 }
-
-
-class CountryFilters:
-    """The filters the country list pages and /api/countries take, parsed once."""
-
-    def __init__(
-        self,
-        as_of: AsOfQuery = None,
-        stance: Annotated[Stance | None, Query(description="Only this stance")] = None,
-        q: Annotated[str | None, Query(max_length=100, description="Name contains")] = None,
-        sort: Annotated[TableSort | None, Query(description="Row order, as the dashboard "
-                                                "table's (`-` first: descending)")] = None,
-    ) -> None:
-        self.as_of = resolve_as_of(as_of)
-        self.stance = stance
-        self.query = q
-        self.sort = sort
-
-    def apply(self, dataset: Dataset) -> list[CountrySummary]:
-        rows = list_countries(dataset=dataset, as_of=self.as_of, stance=self.stance,
-                              query=self.query)
-        return rows if self.sort is None else sorted_rows(rows=rows, sort=self.sort)
-
-
-FiltersDep = Annotated[CountryFilters, Depends()]
 
 
 def download(content: str | bytes, *, media_type: str, filename: str) -> Rendered:
@@ -114,70 +89,119 @@ def _package_context(request: Request, dataset: Dataset) -> dict[str, Any]:
                                      distributions=files)}
 
 
-@router.get("/data", response_class=HTMLResponse, include_in_schema=False)
-def data_page(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
-    day = resolve_as_of(as_of)
+# --- the answers, kept per revision (app/routes/cached.py `kept_answer`) -------------------
 
-    def render_page() -> Rendered:
+@dataclass(frozen=True)
+class DataPage:
+    """`/data` (the download page) or `/data.json` (its twin), for the query's date."""
+
+    request: Request
+    dataset: Dataset
+    query: ReadQuery
+
+    def render(self) -> Rendered:
+        dataset, day = self.dataset, self.query.day
+        links = _pinned_query(dataset, self.query.as_of)
+        if is_twin(self.request):
+            return json_body({
+                "revision": dataset.revision, "as_of": day,
+                "cite_as": cite_as(dataset=dataset,
+                                   url=pinned_request_url(self.request, dataset)),
+                "downloads": {"zip": f"/data/{DATASET_NAME}.zip{links}",
+                              "json": f"/data/{DATASET_NAME}.json{links}"},
+                "codebook": codebook(_full_tables(dataset, day))})
         context = {"dataset": dataset, "as_of": day, "tables": _full_tables(dataset, day),
-                   "pinned_query": _pinned_query(dataset, as_of), "formula_note": FORMULA_NOTE,
-                   **_package_context(request, dataset)}
-        return html_page(request, "data.html", context, block="downloads")
-
-    return kept(request, dataset, render_page)
+                   "pinned_query": links, "formula_note": FORMULA_NOTE,
+                   **_package_context(self.request, dataset)}
+        return html_page(self.request, "data.html", context, block="downloads")
 
 
-@router.get("/data.json", include_in_schema=False)
-def data_page_json(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
-    day = resolve_as_of(as_of)
-    query = _pinned_query(dataset, as_of)
-    return kept(request, dataset, lambda: json_body({
-        "revision": dataset.revision, "as_of": day,
-        "cite_as": cite_as(dataset=dataset, url=pinned_request_url(request, dataset)),
-        "downloads": {"zip": f"/data/{DATASET_NAME}.zip{query}",
-                      "json": f"/data/{DATASET_NAME}.json{query}"},
-        "codebook": codebook(_full_tables(dataset, day)),
-    }))
+@dataclass(frozen=True)
+class DatasetFile:
+    """The whole dataset on the query's date: the zip of CSVs with its codebook, or one JSON."""
+
+    request: Request
+    dataset: Dataset
+    query: ReadQuery
+    zipped: bool
+
+    def render(self) -> Rendered:
+        dataset, day = self.dataset, self.query.day
+        tables, url = _full_tables(dataset, day), pinned_request_url(self.request, dataset)
+        if not self.zipped:
+            return json_body(full_json(dataset=dataset, tables=tables, as_of=day, cite_url=url))
+        return download(zip_bytes(dataset=dataset, tables=tables, as_of=day, cite_url=url),
+                        media_type="application/zip",
+                        filename=f"{DATASET_NAME}-rev{dataset.revision}.zip")
+
+
+@dataclass(frozen=True)
+class CountriesCsv:
+    """The country list the query asks for (the dashboard table's, /api/countries'), as CSV."""
+
+    dataset: Dataset
+    query: ReadQuery
+
+    def render(self) -> Rendered:
+        rows = country_rows(dataset=self.dataset, query=self.query)
+        return csv_download(countries_table(rows=rows, as_of=self.query.day), self.dataset)
+
+
+@dataclass(frozen=True)
+class SourcesCsv:
+    dataset: Dataset
+
+    def render(self) -> Rendered:
+        table = sources_table(sources=list_sources(dataset=self.dataset))
+        return csv_download(table, self.dataset)
+
+
+# --- the routes ----------------------------------------------------------------------------
+
+@page_with_twin(router, path="/data")
+def data_page(request: Request, query: DatedQuery) -> Response:
+    """The download page (`?as_of=`, `?rev=`); `/data.json` is its twin."""
+    dataset = read_dataset(rev=query.rev)
+    return kept_answer(request, dataset=dataset,
+                       answer=DataPage(request=request, dataset=dataset, query=query))
 
 
 @router.get(f"/data/{DATASET_NAME}.zip", response_class=Response,
             responses={200: {"content": {"application/zip": {}}}})
-def dataset_zip(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
+def dataset_zip(request: Request, query: DatedQuery) -> Response:
     """The whole dataset as CSV files plus a README codebook, at `?rev=N` and `as_of`."""
-    day = resolve_as_of(as_of)
-    return kept(request, dataset, lambda: download(
-        zip_bytes(dataset=dataset, tables=_full_tables(dataset, day), as_of=day,
-                  cite_url=pinned_request_url(request, dataset)),
-        media_type="application/zip", filename=f"{DATASET_NAME}-rev{dataset.revision}.zip"))
+    dataset = read_dataset(rev=query.rev)
+    return kept_answer(request, dataset=dataset, answer=DatasetFile(
+        request=request, dataset=dataset, query=query, zipped=True))
 
 
 @router.get(f"/data/{DATASET_NAME}.json", response_class=JSONResponse)
-def dataset_json(request: Request, dataset: DatasetDep, as_of: AsOfQuery = None) -> Response:
+def dataset_json(request: Request, query: DatedQuery) -> Response:
     """The whole dataset as one JSON document: codebook, cite-as line and every table."""
-    day = resolve_as_of(as_of)
-    return kept(request, dataset, lambda: json_body(
-        full_json(dataset=dataset, tables=_full_tables(dataset, day), as_of=day,
-                  cite_url=pinned_request_url(request, dataset))))
+    dataset = read_dataset(rev=query.rev)
+    return kept_answer(request, dataset=dataset, answer=DatasetFile(
+        request=request, dataset=dataset, query=query, zipped=False))
 
 
 @router.get("/api/countries.csv", response_class=Response, responses=CSV_RESPONSE)
-def api_countries_csv(request: Request, dataset: DatasetDep, filters: FiltersDep) -> Response:
-    """`/api/countries` as CSV: same filters (`as_of`, `stance`, `q`, `rev`), same rows."""
-    return kept(request, dataset, lambda: csv_download(
-        countries_table(rows=filters.apply(dataset), as_of=filters.as_of), dataset))
+def api_countries_csv(request: Request, query: ListQuery) -> Response:
+    """`/api/countries` as CSV: same parameters (`as_of`, `stance`, `q`, `sort`, `rev`), same
+    rows in the same order."""
+    dataset = read_dataset(rev=query.rev)
+    return kept_answer(request, dataset=dataset,
+                       answer=CountriesCsv(dataset=dataset, query=query))
 
 
 @router.get("/countries.csv", response_class=Response, include_in_schema=False)
-def countries_csv(request: Request, dataset: DatasetDep, filters: FiltersDep) -> Response:
-    """The dashboard's country table as CSV (the dashboard's filters and date)."""
-    return api_countries_csv(request, dataset, filters)
+def countries_csv(request: Request, query: ListQuery) -> Response:
+    """The dashboard's country table as CSV (the dashboard's filters, date and order)."""
+    return api_countries_csv(request, query)
 
 
 @router.get("/api/sources.csv", response_class=Response, responses=CSV_RESPONSE)
 def api_sources_csv(request: Request, dataset: DatasetDep) -> Response:
     """`/api/sources` as CSV."""
-    return kept(request, dataset, lambda: csv_download(
-        sources_table(sources=list_sources(dataset=dataset)), dataset))
+    return kept_answer(request, dataset=dataset, answer=SourcesCsv(dataset=dataset))
 
 
 @router.get("/sources.csv", response_class=Response, include_in_schema=False)
@@ -200,11 +224,19 @@ def _revision_context(session: SessionDep, dataset: DatasetDep,
             "next_before": revisions[-1].number if more else None}
 
 
-@router.get("/revisions", response_class=HTMLResponse, include_in_schema=False)
+@page_with_twin(router, path="/revisions", documented=True)
 def revisions_page(
     request: Request, context: Annotated[dict[str, Any], Depends(_revision_context)]
-) -> HTMLResponse:
-    return page_response(request, "revisions.html", context, block="revisions")
+) -> Response:
+    """Published revisions, newest first, a page at a time: number, date, summary;
+    `next` is the address of the next page (null on the last)."""
+    if not is_twin(request):
+        return page_response(request, "revisions.html", context, block="revisions")
+    following = context["next_before"]
+    return JSONResponse({
+        "latest": context["dataset"].revision,
+        "revisions": [r.model_dump(mode="json") for r in context["revisions"]],
+        "next": f"/revisions.json?before={following}" if following else None})
 
 
 @router.get("/revisions.csv", response_class=Response, include_in_schema=False)
@@ -213,15 +245,3 @@ def revisions_csv(session: SessionDep) -> Response:
     table = revisions_table(revisions=list_revisions(session=session))
     return Response(to_csv(table), media_type=CSV_TYPE, headers={
         "Content-Disposition": f'attachment; filename="{table.name}.csv"'})
-
-
-@router.get("/revisions.json")
-def revisions_json(
-    context: Annotated[dict[str, Any], Depends(_revision_context)]
-) -> dict[str, Any]:
-    """Published revisions, newest first, a page at a time: number, date, summary;
-    `next` is the address of the next page (null on the last)."""
-    following = context["next_before"]
-    return {"latest": context["dataset"].revision,
-            "revisions": [r.model_dump(mode="json") for r in context["revisions"]],
-            "next": f"/revisions.json?before={following}" if following else None}

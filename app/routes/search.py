@@ -1,24 +1,19 @@
 """Search across countries (names, aliases, ISO codes), quotes, speakers, sources and events:
 `/search?q=` (page), `/search.json` and `GET /api/search?q=` (JSON, 422 with a `detail`)."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
 from app.db import get_engine
-from app.routes.deps import DatasetDep
-from app.services.search import KIND_LABELS, MAX_QUERY, QueryError, SearchResults, search
+from app.routes.deps import DatasetDep, page_with_twin
+from app.routes.query import RequiredSearchWords, SearchWords, is_twin
+from app.services.search import KIND_LABELS, QueryError, SearchResults, search
 from app.templating import page_response
 from app.web.responses import json_error
 
 router = APIRouter()
-
-SearchQuery = Annotated[str, Query(min_length=1, max_length=MAX_QUERY,
-                                   description="Words to look for (every word must match)")]
-
 
 class HitBody(BaseModel):
     title: str
@@ -55,18 +50,16 @@ def _search_json(q: str) -> Response:
 
 
 @router.get("/api/search", response_model=SearchBody, tags=["api"])
-def api_search(q: SearchQuery) -> Response:
+def api_search(q: RequiredSearchWords) -> Response:
     """Countries, quotes, speakers, sources and events matching every word of `q`, by kind."""
     return _search_json(q)
 
 
-@router.get("/search.json", include_in_schema=False)
-def search_json(q: str = "") -> Response:
-    return _search_json(q)
-
-
-@router.get("/search", include_in_schema=False)
-def search_page(request: Request, dataset: DatasetDep, q: str = "") -> Response:
+@page_with_twin(router, path="/search")
+def search_page(request: Request, dataset: DatasetDep, q: SearchWords) -> Response:
+    """The results page for `q` (`/search.json`: the same results as JSON, 422 when refused)."""
+    if is_twin(request):
+        return _search_json(q)
     error, results = None, None
     try:
         with Session(get_engine()) as session:

@@ -2,17 +2,20 @@
 for the whole dataset (`/changes`) and per country (`/countries/{code}/history`), each with JSON
 and Atom twins. Answers depend only on the revision read, never on who is logged in."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlmodel import Session
 
 from app.config import get_settings
 from app.db import SessionDep
-from app.routes.cached import html_page, json_body, kept
-from app.routes.deps import DatasetDep, today
+from app.routes.cached import html_page, json_body, kept_answer
+from app.routes.deps import DatasetDep, page_with_twin
+from app.routes.query import is_twin, today
 from app.services.audit import TrailEntry, edit_trail
 from app.services.countries import (
     CountrySummary,
@@ -91,22 +94,48 @@ def _atom(request: Request, *, title: str, path: str, entries: list[TrailEntry],
     return Response(body, media_type="application/atom+xml")
 
 
-@router.get("/changes", response_class=HTMLResponse, include_in_schema=False)
+@dataclass(frozen=True)
+class ChangesAnswer:
+    """`/changes` or its twin `/changes.json`: stance changes in a period and the edit trail."""
+
+    request: Request
+    session: Session
+    dataset: Dataset
+    start: date | None
+    end: date | None
+
+    def render(self) -> Rendered:
+        body = _changes(self.session, self.dataset, self.start, self.end)
+        if is_twin(self.request):
+            return json_body(body)
+        context: dict[str, Any] = {"dataset": self.dataset, "changes": body,
+                                   "names": _names(self.dataset)}
+        return html_page(self.request, "changes.html", context, block="stance_changes")
+
+
+@dataclass(frozen=True)
+class HistoryAnswer:
+    """`/countries/{code}/history` or its twin: one country's saved changes."""
+
+    request: Request
+    session: Session
+    dataset: Dataset
+    code: str
+
+    def render(self) -> Rendered:
+        body = _history(self.session, self.dataset, self.code)
+        if is_twin(self.request):
+            return json_body(body)
+        context = {"dataset": self.dataset, "history": body, "names": _names(self.dataset)}
+        return html_page(self.request, "history.html", context)
+
+
+@page_with_twin(router, path="/changes", twin_model=ChangesBody, documented=True)
 def changes_page(request: Request, session: SessionDep, dataset: DatasetDep,
                  start: FromQuery = None, end: ToQuery = None) -> Response:
-    def render_page() -> Rendered:
-        body = _changes(session, dataset, start, end)
-        context: dict[str, Any] = {"dataset": dataset, "changes": body,
-                                   "names": _names(dataset)}
-        return html_page(request, "changes.html", context, block="stance_changes")
-
-    return kept(request, dataset, render_page)
-
-
-@router.get("/changes.json", response_model=ChangesBody)
-def changes_json(request: Request, session: SessionDep, dataset: DatasetDep,
-                 start: FromQuery = None, end: ToQuery = None) -> Response:
-    return kept(request, dataset, lambda: json_body(_changes(session, dataset, start, end)))
+    """What changed between two dates (stances) and the saved changes up to this revision."""
+    return kept_answer(request, dataset=dataset, answer=ChangesAnswer(
+        request=request, session=session, dataset=dataset, start=start, end=end))
 
 
 @router.get("/changes.atom", include_in_schema=False)
@@ -116,21 +145,13 @@ def changes_atom(request: Request, session: SessionDep, dataset: DatasetDep) -> 
                  entries=entries, dataset=dataset)
 
 
-@router.get("/countries/{code}/history", response_class=HTMLResponse, include_in_schema=False)
+@page_with_twin(router, path="/countries/{code}/history", twin_model=HistoryBody,
+                documented=True)
 def history_page(request: Request, session: SessionDep, dataset: DatasetDep,
                  code: str) -> Response:
-    def render_page() -> Rendered:
-        body = _history(session, dataset, code)
-        context = {"dataset": dataset, "history": body, "names": _names(dataset)}
-        return html_page(request, "history.html", context)
-
-    return kept(request, dataset, render_page)
-
-
-@router.get("/countries/{code}/history.json", response_model=HistoryBody)
-def history_json(request: Request, session: SessionDep, dataset: DatasetDep,
-                 code: str) -> Response:
-    return kept(request, dataset, lambda: json_body(_history(session, dataset, code)))
+    """One country's saved changes, newest first."""
+    return kept_answer(request, dataset=dataset, answer=HistoryAnswer(
+        request=request, session=session, dataset=dataset, code=code))
 
 
 @router.get("/countries/{code}/history.atom", include_in_schema=False)
