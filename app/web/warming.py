@@ -1,0 +1,116 @@
+"""Cache warming after a publish: when this worker first sees a new revision (its revision check
+in app/web/pagememo.py, or a save it published itself, app/services/hooks.py), the answers that
+are expensive to build at a large dataset (the change list, the downloads, the sources API) are
+rendered into this process's page cache in the background, so a reader's first request after
+an edit is a cache hit instead of a whole-dataset pass.
+
+Each web worker warms its own cache (the cache is per process). One thread per worker, started
+on first use: a notice never blocks or waits (it sets a flag), notices coalesce (single flight),
+the work is bounded (the `WARM_PATHS`, one at a time), and a newer revision supersedes the one
+being warmed: what is left of the older one is dropped. The answers are asked of the app below
+the cached public path, as plain GETs without query, cookie or compression, so they are exactly
+what a reader's first GET of the same address would render and keep (`?rev=N` answers are keyed
+by their own revision and are not touched). Turned off by `WARM_CACHES=false`.
+"""
+
+import asyncio
+import logging
+import threading
+import weakref
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from sqlalchemy import Engine
+from starlette.types import ASGIApp, Message
+
+from app.services.hooks import on_published
+from app.services.pagecache import RevisionKey, revision_key
+
+# Cold at 100x: 0.5-1 s each (bench/scale.py); "/" is the page most readers open.
+WARM_PATHS = ("/changes", "/changes.json", "/countries.csv", "/api/sources",
+              "/data/coalition-tracker.json", "/data/coalition-tracker.zip", "/")
+log = logging.getLogger("app.warming")
+_warmers: "weakref.WeakSet[Warmer]" = weakref.WeakSet()
+
+
+class Warmer:
+    def __init__(self, *, engine_of: Callable[[], Engine], base_url: str,
+                 paths: tuple[str, ...] = WARM_PATHS) -> None:
+        self.app: ASGIApp | None = None  # set by `ask`
+        self.engine_of, self.paths = engine_of, paths
+        split = urlsplit(base_url)
+        self.scheme, self.host = split.scheme or "http", split.netloc or "localhost"
+        self.warmed: RevisionKey | None = None  # the revision whose paths were all warmed
+        self._wanted = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        _warmers.add(self)
+
+    def ask(self, app: ASGIApp) -> None:
+        """Warm by asking `app` (the stack below the cached public path)."""
+        self.app = app
+
+    def notice(self) -> None:
+        """A new revision may be published: warm it soon. Never blocks."""
+        if self.app is None:
+            return
+        self._wanted.set()
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="cache-warming",
+                                                daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while self._wanted.wait(timeout=60):
+            self._wanted.clear()
+            try:
+                self.warm_latest()
+            except Exception:  # warming is an optimisation: never let it take a worker down
+                log.warning("cache warming failed", exc_info=True)
+        # idle for a minute: the thread ends; the next notice starts another
+
+    def warm_latest(self) -> bool:
+        """Warm every path for the latest revision; False when superseded or nothing to do."""
+        latest = revision_key(self.engine_of())
+        if latest is None or latest == self.warmed:
+            return False
+        for path in self.paths:
+            if self._wanted.is_set() and self._superseded(latest):
+                return False  # a newer revision: the loop starts over with it
+            asyncio.run(self._get(path))
+        self.warmed = latest
+        return True
+
+    def _superseded(self, warming: RevisionKey) -> bool:
+        return revision_key(self.engine_of()) != warming
+
+    async def _get(self, path: str) -> None:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": "GET", "scheme": self.scheme, "path": path,
+                 "raw_path": path.encode(), "query_string": b"", "root_path": "",
+                 "headers": [(b"host", self.host.encode())], "client": ("127.0.0.1", 0),
+                 "server": ("127.0.0.1", 0), "state": {}}
+        sent = False
+
+        async def receive() -> Message:
+            nonlocal sent
+            if sent:
+                await asyncio.sleep(3600)  # no disconnect while the answer is built
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: Message) -> None:
+            return None
+
+        if self.app is not None:
+            await self.app(scope, receive, send)
+
+
+def _notice_all(_revision: int) -> None:
+    """A save published by this process: every warmer in it (one per app) warms."""
+    for warmer in list(_warmers):
+        warmer.notice()
+
+
+on_published(_notice_all)
