@@ -269,16 +269,14 @@ def _inset(*, alpha3: str, colour: str, zoom: Box, focus: Box) -> str:
             f'{_ring_mark(focus, view, radius=5, colour=colour)}</svg></g>')
 
 
-@cache
 def locator_svg(*, alpha3: str, name: str, colour: str, label: str) -> str | None:
     """An inline SVG locating one country: zoomed to its main land, drawn in `colour` (its
-    category, `label`), with an inset; None when the outlines have no shape for `alpha3`."""
-    focus = focus_box(alpha3)
-    if focus is None:
+    category, `label`), with an inset; None when the outlines have no shape for `alpha3`.
+    The drawing is kept per shape and colour, so a renamed country is not drawn again."""
+    drawn = _locator_drawing(alpha3=alpha3, colour=colour)
+    if drawn is None:
         return None
-    zoom = zoom_box(focus, aspect=LOCATOR_WIDTH / LOCATOR_HEIGHT)
-    view = View(box=zoom, width=LOCATOR_WIDTH, height=LOCATOR_HEIGHT)
-    where = "Europe" if EUROPE_BOX.overlaps(focus) else "the world"
+    where, drawing = drawn
     title = html.escape(f"Map locating {name}")
     desc = html.escape(f"{name} is drawn with a dark outline in the colour of “{label}”, among "
                        f"its neighbours in grey; a small inset shows where it lies in {where}.")
@@ -286,10 +284,22 @@ def locator_svg(*, alpha3: str, name: str, colour: str, label: str) -> str | Non
             f'viewBox="0 0 {LOCATOR_WIDTH} {LOCATOR_HEIGHT}" '
             f'aria-labelledby="locator-title locator-desc">'
             f'<title id="locator-title">{title}</title><desc id="locator-desc">{desc}</desc>'
-            f'<rect class="map-sea" width="100%" height="100%" fill="{SEA_COLOUR}"/>'
-            f'{_country_layer(view, alpha3=alpha3, colour=colour, width=1.2)}'
-            f'{_ring_mark(focus, view, radius=12, colour=colour)}'
-            f'{_inset(alpha3=alpha3, colour=colour, zoom=zoom, focus=focus)}</svg>')
+            f'{drawing}</svg>')
+
+
+@cache
+def _locator_drawing(*, alpha3: str, colour: str) -> tuple[str, str] | None:
+    """Where the country lies ("Europe" or "the world") and the locator's drawing."""
+    focus = focus_box(alpha3)
+    if focus is None:
+        return None
+    zoom = zoom_box(focus, aspect=LOCATOR_WIDTH / LOCATOR_HEIGHT)
+    view = View(box=zoom, width=LOCATOR_WIDTH, height=LOCATOR_HEIGHT)
+    where = "Europe" if EUROPE_BOX.overlaps(focus) else "the world"
+    return where, (f'<rect class="map-sea" width="100%" height="100%" fill="{SEA_COLOUR}"/>'
+                   f'{_country_layer(view, alpha3=alpha3, colour=colour, width=1.2)}'
+                   f'{_ring_mark(focus, view, radius=12, colour=colour)}'
+                   f'{_inset(alpha3=alpha3, colour=colour, zoom=zoom, focus=focus)}')
 
 
 @dataclass(frozen=True)

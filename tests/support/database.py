@@ -16,6 +16,7 @@ def migrate_fresh(engine: Engine) -> None:
         if engine.dialect.name == "postgresql":
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         else:
+            conn.execute(text("DROP TABLE IF EXISTS search_fts"))  # 0007's, outside the models
             SQLModel.metadata.drop_all(conn)
             conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
     command.upgrade(alembic_config(), "head")
