@@ -112,3 +112,24 @@ def test_a_newer_revision_supersedes_the_one_being_warmed(db: Session) -> None:
     assert warmer.warm_latest() is True and asked == ["/one", "/one", "/two", "/three"]
     assert warmer.warmed == revision_key(get_engine())
     assert warmer.warm_latest() is False  # nothing new: nothing asked
+
+
+def test_an_idle_warming_thread_ends_and_a_later_notice_starts_another(
+        db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(warming, "IDLE_SECONDS", 0.05)
+    asked: list[str] = []
+    warmer = Warmer(engine_of=get_engine, base_url="http://127.0.0.1:8000", paths=("/one",))
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        asked.append(scope["path"])
+
+    warmer.ask(app)
+    for round_ in (1, 2):
+        if round_ == 2:
+            _publish(db, "France (later)")
+        warmer.notice()
+        _wait_warmed(warmer, revision_key(get_engine())[0])  # type: ignore[index]
+        deadline = time.monotonic() + 10
+        while warmer._thread is not None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert warmer._thread is None and asked == ["/one"] * round_

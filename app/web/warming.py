@@ -29,6 +29,7 @@ from app.services.pagecache import RevisionKey, revision_key
 # Cold at 100x: 0.5-1 s each (bench/scale.py); "/" is the page most readers open.
 WARM_PATHS = ("/changes", "/changes.json", "/countries.csv", "/api/sources",
               "/data/coalition-tracker.json", "/data/coalition-tracker.zip", "/")
+IDLE_SECONDS = 60  # a warming thread with nothing to do for this long ends
 log = logging.getLogger("app.warming")
 _warmers: "weakref.WeakSet[Warmer]" = weakref.WeakSet()
 
@@ -56,19 +57,24 @@ class Warmer:
             return
         self._wanted.set()
         with self._lock:
-            if self._thread is None or not self._thread.is_alive():
+            if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="cache-warming",
                                                 daemon=True)
                 self._thread.start()
 
     def _run(self) -> None:
-        while self._wanted.wait(timeout=60):
+        while True:
+            if not self._wanted.wait(timeout=IDLE_SECONDS):
+                with self._lock:  # idle: the thread ends, unless a notice came just now
+                    if not self._wanted.is_set():
+                        self._thread = None
+                        return
+                continue
             self._wanted.clear()
             try:
                 self.warm_latest()
             except Exception:  # warming is an optimisation: never let it take a worker down
                 log.warning("cache warming failed", exc_info=True)
-        # idle for a minute: the thread ends; the next notice starts another
 
     def warm_latest(self) -> bool:
         """Warm every path for the latest revision; False when superseded or nothing to do."""
