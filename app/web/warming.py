@@ -14,6 +14,8 @@ by their own revision and are not touched). Turned off by `WARM_CACHES=false`.
 """
 
 import asyncio
+import ctypes
+import ctypes.util
 import logging
 import threading
 import weakref
@@ -81,11 +83,19 @@ class Warmer:
         latest = revision_key(self.engine_of())
         if latest is None or latest == self.warmed:
             return False
+        try:
+            done = asyncio.run(self._warm(latest))  # one loop (and its worker thread) a pass
+        finally:
+            release_free_memory()
+        if done:
+            self.warmed = latest
+        return done
+
+    async def _warm(self, latest: RevisionKey) -> bool:
         for path in self.paths:
             if self._wanted.is_set() and self._superseded(latest):
                 return False  # a newer revision: the loop starts over with it
-            asyncio.run(self._get(path))
-        self.warmed = latest
+            await self._get(path)
         return True
 
     def _superseded(self, warming: RevisionKey) -> bool:
@@ -111,6 +121,26 @@ class Warmer:
 
         if self.app is not None:
             await self.app(scope, receive, send)
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim: Callable[[int], int] = libc.malloc_trim
+        return trim
+    except (OSError, AttributeError):
+        return None
+
+
+_trim = _malloc_trim()
+
+
+def release_free_memory() -> None:
+    """Hand the memory a warming pass freed back to the system (glibc keeps what a thread's own
+    arena freed, so building the downloads in this thread would otherwise raise the worker's
+    resident size for good)."""
+    if _trim is not None:
+        _trim(0)
 
 
 def _notice_all(_revision: int) -> None:
