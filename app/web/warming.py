@@ -7,7 +7,9 @@ an edit is a cache hit instead of a whole-dataset pass.
 Each web worker warms its own cache (the cache is per process). One thread per worker, started
 on first use: a notice never blocks or waits (it sets a flag), notices coalesce (single flight),
 the work is bounded (the `WARM_PATHS`, one at a time), and a newer revision supersedes the one
-being warmed: what is left of the older one is dropped. The answers are asked of the app below
+being warmed: what is left of the older one is dropped. After a save in this process the pass
+waits `AFTER_A_SAVE` seconds, so the curator's answer does not share the interpreter with it.
+The answers are asked of the app below
 the cached public path, as plain GETs without query, cookie or compression, so they are exactly
 what a reader's first GET of the same address would render and keep (`?rev=N` answers are keyed
 by their own revision and are not touched). Turned off by `WARM_CACHES=false`.
@@ -18,6 +20,7 @@ import ctypes
 import ctypes.util
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -32,6 +35,7 @@ from app.services.pagecache import RevisionKey, revision_key
 WARM_PATHS = ("/changes", "/changes.json", "/countries.csv", "/api/sources",
               "/data/coalition-tracker.json", "/data/coalition-tracker.zip", "/")
 IDLE_SECONDS = 60  # a warming thread with nothing to do for this long ends
+AFTER_A_SAVE = 0.3  # seconds a pass waits after a save in this process, whose 303 goes first
 log = logging.getLogger("app.warming")
 _warmers: "weakref.WeakSet[Warmer]" = weakref.WeakSet()
 
@@ -47,16 +51,19 @@ class Warmer:
         self._wanted = threading.Event()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._not_before = 0.0  # monotonic time before which a pass does not start
         _warmers.add(self)
 
     def ask(self, app: ASGIApp) -> None:
         """Warm by asking `app` (the stack below the cached public path)."""
         self.app = app
 
-    def notice(self) -> None:
-        """A new revision may be published: warm it soon. Never blocks."""
+    def notice(self, *, after: float = 0.0) -> None:
+        """A new revision may be published: warm it soon (not before `after` seconds). Never
+        blocks."""
         if self.app is None:
             return
+        self._not_before = max(self._not_before, time.monotonic() + after)
         self._wanted.set()
         with self._lock:
             if self._thread is None:
@@ -72,6 +79,7 @@ class Warmer:
                         self._thread = None
                         return
                 continue
+            time.sleep(max(0.0, self._not_before - time.monotonic()))
             self._wanted.clear()
             try:
                 self.warm_latest()
@@ -144,9 +152,10 @@ def release_free_memory() -> None:
 
 
 def _notice_all(_revision: int) -> None:
-    """A save published by this process: every warmer in it (one per app) warms."""
+    """A save published by this process: every warmer in it (one per app) warms, once the
+    save's own answer has had time to go out (the pass competes with it for the interpreter)."""
     for warmer in list(_warmers):
-        warmer.notice()
+        warmer.notice(after=AFTER_A_SAVE)
 
 
 on_published(_notice_all)
