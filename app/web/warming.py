@@ -9,10 +9,10 @@ on first use: a notice never blocks or waits (it sets a flag), notices coalesce 
 the work is bounded (the `WARM_PATHS`, one at a time), and a newer revision supersedes the one
 being warmed: what is left of the older one is dropped. After a save in this process the pass
 waits `AFTER_A_SAVE` seconds, so the curator's answer does not share the interpreter with it.
-The answers are asked of the app below
-the cached public path, as plain GETs without query, cookie or compression, so they are exactly
-what a reader's first GET of the same address would render and keep (`?rev=N` answers are keyed
-by their own revision and are not touched). Turned off by `WARM_CACHES=false`.
+The answers are asked of the app below the cached public path, as plain GETs without query,
+cookie or compression, so they are exactly what a reader's first GET of the same address would
+render and keep (`?rev=N` answers are keyed by their own revision and are not touched). Turned
+off by `WARM_CACHES=false`.
 """
 
 import asyncio
