@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     prerender_cards: bool = Field(
         default=True, description="Render share-card images in the background after each save."
     )
+    warm_caches: bool = Field(
+        default=True, description="After a save, render the change list, the downloads and the "
+        "sources API into each web worker's page cache in the background (app/web/warming.py).",
+    )
     card_drawing: CardDrawing = Field(
         default=CardDrawing.inline,
         description="Where share cards are drawn: `inline` (a thread of the web process) or "

@@ -255,7 +255,7 @@ class SearchEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20)
-    url: str = Field(max_length=300)
+    url: str = Field(max_length=300, index=True)  # the rows of one record (0009)
     title: str = Field(max_length=500)
     detail: str = Field(sa_column=Column(Text, nullable=False))
     folded: str = Field(sa_column=Column(Text, nullable=False))

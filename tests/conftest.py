@@ -12,6 +12,7 @@ os.environ["DATA_DIR"] = _DATA_DIR
 os.environ["SECRET_KEY"] = secrets.token_urlsafe(32)
 os.environ.setdefault("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("PRERENDER_CARDS", "false")  # tests that need it turn it on
+os.environ.setdefault("WARM_CACHES", "false")  # tests that need it turn it on
 
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402

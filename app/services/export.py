@@ -361,8 +361,15 @@ def to_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(table.column_names)
-    writer.writerows([neutralised(_text(cell)) for cell in row] for row in table.rows)
+    writer.writerows([_csv_cell(cell) for cell in row] for row in table.rows)
     return out.getvalue()
+
+
+def _csv_cell(value: Cell) -> str:
+    """neutralised(_text(value)), with text (most cells) taken the short way."""
+    if type(value) is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return neutralised(_text(value))
 
 
 def _json_cell(value: Cell) -> Any:
@@ -450,10 +457,11 @@ def zip_bytes(*, dataset: Dataset, tables: Sequence[Table], as_of: date, cite_ur
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         files = {"README.md": readme(dataset=dataset, tables=tables, as_of=as_of,
                                      cite_url=cite_url)}
-        files.update({f"{table.name}.csv": to_csv(table) for table in tables})
+        tables_csv = {table.name: to_csv(table) for table in tables}  # each written once
+        files.update({f"{name}.csv": text for name, text in tables_csv.items()})
         # The same tables for spreadsheet programs, which read UTF-8 only after a byte-order mark.
-        files.update({f"{EXCEL_FOLDER}/{table.name}.csv": "\ufeff" + to_csv(table)
-                      for table in tables})
+        files.update({f"{EXCEL_FOLDER}/{name}.csv": "\ufeff" + text
+                      for name, text in tables_csv.items()})
         for name, text in files.items():
             info = zipfile.ZipInfo(f"{folder}/{name}", date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED

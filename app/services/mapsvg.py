@@ -300,10 +300,11 @@ def _locator_drawing(alpha3: str) -> str | None:
             f'{_inset(alpha3=alpha3, colour=COLOUR_SLOT, zoom=zoom, focus=focus)}')
 
 
-@cache
 def locator_svg(*, alpha3: str, name: str, colour: str, label: str) -> str | None:
     """An inline SVG locating one country: zoomed to its main land, drawn in `colour` (its
-    category, `label`), with an inset; None when the outlines have no shape for `alpha3`."""
+    category, `label`), with an inset; None when the outlines have no shape for `alpha3`.
+    Only the drawing is kept (per shape, its colour a slot), so a renamed or restanced country
+    is not drawn again and nothing kept here grows with renames."""
     drawing = _locator_drawing(alpha3)
     focus = focus_box(alpha3)
     if drawing is None or focus is None:

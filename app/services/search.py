@@ -6,7 +6,14 @@ Each publish brings the entries from the previous revision to the new one inside
 transaction, touching only the entries of the records it changed (`update_search_index`; the
 first publish writes them all, `refresh_search_index`), so the index always matches the latest
 revision. Text is folded (accents removed, lower case) before it is indexed and before it is
-looked up, identically on both engines."""
+looked up, identically on both engines.
+
+A quote's entry does not hold its country's name, only a token naming the country's code
+(`country_token`: it starts with "ß", which folded text and typed words never hold, so no typed
+word can match it by prefix): a search term also matches the quotes of every country whose name
+has a word starting with it, and a hit's title gets the country's name when it is looked up. So
+renaming a country rewrites its own entry alone, not one entry per quote (migration 0009 empties
+an index written the earlier way; the next publish rebuilds it whole)."""
 
 import json
 import re
@@ -131,15 +138,24 @@ def _country_entry(country: CountryRecord) -> Entry:
                  ", ".join(names[1:]), fold(" ".join(names)))
 
 
-def _quote_entry(commitment: CommitmentRecord, citation: CitationRecord, country: str) -> Entry:
+COUNTRY_TOKEN = "ßc"  # + a country's code, lower case: see the module's docstring
+
+
+def country_token(code: str) -> str:
+    return f"{COUNTRY_TOKEN}{code.lower()}"
+
+
+def _quote_entry(commitment: CommitmentRecord, citation: CitationRecord) -> Entry:
+    """A quote's entry: its words and speaker, and its country by code only (its title gets the
+    country's name at look-up, so a renamed country leaves its quotes' entries as they are)."""
     speaker = citation.speaker or ""
-    url = f"/countries/{commitment.country_code.lower()}#commitment-{commitment.id}"
-    return Entry(HitKind.quote, url, f"{country}: {speaker}" if speaker else country,
-                 citation.quote, _fold_words(citation.quote, speaker, country))
+    code = commitment.country_code.lower()
+    return Entry(HitKind.quote, f"/countries/{code}#commitment-{commitment.id}", speaker,
+                 citation.quote, f"{_fold_words(citation.quote, speaker)} {country_token(code)}")
 
 
-def _quote_entries(commitments: Iterable[CommitmentRecord], names: dict[str, str]) -> list[Entry]:
-    return [_quote_entry(commitment, citation, names.get(commitment.country_code, ""))
+def _quote_entries(commitments: Iterable[CommitmentRecord]) -> list[Entry]:
+    return [_quote_entry(commitment, citation)
             for commitment in commitments if commitment.retracted_at is None
             for citation in commitment.citations]
 
@@ -156,24 +172,21 @@ def _event_entry(event: EventRecord) -> Entry:
 
 
 def search_entries(dataset: Dataset) -> list[Entry]:
-    names = {country.code: country.name for country in dataset.countries}
     return [*(_country_entry(country) for country in dataset.countries),
-            *_quote_entries(dataset.commitments, names),
+            *_quote_entries(dataset.commitments),
             *(_source_entry(source) for source in dataset.sources),
             *(_event_entry(event) for event in dataset.events)]
 
 
 def _entries_of(dataset: Dataset, change: Change) -> Counter[Entry]:
-    """The entries of `dataset` that `change` can affect: its countries (with their quotes,
-    which name the country), commitments, sources and events."""
+    """The entries of `dataset` that `change` can affect: its countries, commitments (with
+    their quotes), sources and events."""
     codes = change.keys("countries")
     commitments = change.keys("commitments")
-    names = {country.code: country.name for country in dataset.countries}
     sources, events = change.keys("sources"), change.keys("events")
     return Counter([
         *(_country_entry(country) for country in dataset.countries if country.code in codes),
-        *_quote_entries((c for c in dataset.commitments
-                         if c.id in commitments or c.country_code in codes), names),
+        *_quote_entries(c for c in dataset.commitments if c.id in commitments),
         *(_source_entry(source) for source in dataset.sources if source.id in sources),
         *(_event_entry(event) for event in dataset.events if event.id in events)])
 
@@ -207,8 +220,8 @@ def _insert(session: Session, entries: Iterable[Entry]) -> None:
     rows = list(entries)
     if not rows:
         return
-    start = session.execute(select(func.max(TABLE.c.id))).scalar() or 0
     sqlite = session.get_bind().dialect.name == "sqlite"
+    start = session.execute(select(func.max(TABLE.c.id))).scalar() or 0 if sqlite else 0
     if sqlite:
         values: dict[str, object] = {"rows": json.dumps(rows, ensure_ascii=False)}
     else:
@@ -241,7 +254,10 @@ def _remove(session: Session, entries: Counter[Entry]) -> None:
 def update_search_index(*, session: Session, before: Dataset, after: Dataset,
                         change: Change) -> None:
     """Bring the index from `before` to `after` (inside the publish transaction), touching only
-    the entries `change` affects."""
+    the entries `change` affects. An empty index (after migration 0009) is rebuilt whole."""
+    if session.execute(select(TABLE.c.id).limit(1)).first() is None:
+        refresh_search_index(session=session, dataset=after)
+        return
     old, new = _entries_of(before, change), _entries_of(after, change)
     _remove(session, old - new)
     _insert(session, (new - old).elements())
@@ -276,11 +292,32 @@ POSTGRES_QUERY = text(
     "ORDER BY ts_rank(document, to_tsquery('simple', :match)) DESC, id LIMIT :limit")
 
 
-def _match(terms: list[str], *, sqlite: bool) -> str:
-    """Every term as a prefix; terms hold letters and digits only, so nothing needs quoting."""
-    if sqlite:
-        return " AND ".join(f'"{term}"*' for term in terms)
-    return " & ".join(f"{term}:*" for term in terms)
+COUNTRY_NAMES = text("SELECT url, title FROM search_entry WHERE kind = :kind")
+
+
+def _country_names(session: Session) -> dict[str, str]:
+    """Code (lower case) -> name of every country in the index."""
+    rows = session.execute(COUNTRY_NAMES, {"kind": HitKind.country.value}).all()
+    return {url.rsplit("/", 1)[-1]: title for url, title in rows}
+
+
+def _countries_named(term: str, words: dict[str, list[str]]) -> list[str]:
+    """The codes of the countries with a word of their name starting with `term`."""
+    return sorted(code for code, name in words.items()
+                  if any(word.startswith(term) for word in name))
+
+
+def _match(terms: list[str], names: dict[str, str], *, sqlite: bool) -> str:
+    """Every term as a prefix, or the token of a country whose name it starts a word of (a
+    quote's country); terms hold letters and digits only, so nothing needs quoting."""
+    groups, words = [], {code: _words(name).split() for code, name in names.items()}
+    for term in terms:
+        tokens = [country_token(code) for code in _countries_named(term, words)]
+        if sqlite:
+            groups.append(" OR ".join([f'"{term}"*', *(f'"{token}"' for token in tokens)]))
+        else:
+            groups.append(" | ".join([f"{term}:*", *(f"'{token}'" for token in tokens)]))
+    return (" AND " if sqlite else " & ").join(f"({group})" for group in groups)
 
 
 def _words(value: str) -> str:
@@ -293,14 +330,24 @@ def _exact_first(terms: list[str], hit: Hit) -> int:
     return 0 if hit.kind is HitKind.country and " ".join(terms) in names else 1
 
 
+def _hit(row: Any, names: dict[str, str]) -> Hit:
+    """A row as a hit; a quote's title is its country's name and its speaker."""
+    kind, url, title, detail = HitKind(row[0]), row[1], row[2], row[3]
+    if kind is HitKind.quote:
+        country = names.get(url.split("/")[2].split("#")[0], "")
+        title = f"{country}: {title}" if title else country
+    return Hit(kind=kind, url=url, title=title, detail=detail)
+
+
 def search(*, session: Session, query: str) -> SearchResults:
     """Entries matching every word of `query`, grouped by kind. Raises QueryError."""
     terms = query_terms(query)
     sqlite = session.get_bind().dialect.name == "sqlite"
     statement = SQLITE_QUERY if sqlite else POSTGRES_QUERY
-    rows = session.execute(statement, {"match": _match(terms, sqlite=sqlite),
+    names = _country_names(session)
+    rows = session.execute(statement, {"match": _match(terms, names, sqlite=sqlite),
                                        "limit": MAX_RESULTS}).all()
-    hits = [Hit(kind=HitKind(row[0]), url=row[1], title=row[2], detail=row[3]) for row in rows]
+    hits = [_hit(row, names) for row in rows]
     groups: dict[HitKind, list[Hit]] = {kind: [] for kind in HitKind}
     for hit in sorted(hits, key=lambda hit: _exact_first(terms, hit)):  # stable: rank kept
         groups[hit.kind].append(hit)

@@ -15,6 +15,7 @@ from app.web.headers import SecurityHeadersMiddleware
 from app.web.limits import BodySizeLimitMiddleware, RateLimitMiddleware
 from app.web.pagememo import PageMemoMiddleware
 from app.web.requests import RequestContextMiddleware
+from app.web.warming import Warmer
 
 NOT_WORTH_COMPRESSING = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf", "image/x-icon")
 
@@ -27,7 +28,9 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(RateLimitMiddleware, writes_per_minute=settings.rate_limit_writes_per_minute,
                        logins_per_minute=settings.rate_limit_logins_per_minute)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(PageMemoMiddleware, watch=RevisionWatch(get_engine))
+    warmer = Warmer(engine_of=get_engine, base_url=settings.public_base_url) \
+        if settings.warm_caches else None
+    app.add_middleware(PageMemoMiddleware, watch=RevisionWatch(get_engine), warmer=warmer)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)

@@ -24,6 +24,7 @@ from app.services.pagecache import RevisionKey, pages
 from app.services.revisionwatch import RevisionWatch
 from app.web.base import HttpMiddleware
 from app.web.conditional import KEPT_ON_304, etag_matches
+from app.web.warming import Warmer
 
 MEMO_FLAG = "page_memo"  # set in scope["state"] by a route whose answer follows the revision
 SKIPPED_PREFIXES = ("/admin", "/static/", "/healthz", "/readyz")  # probes answer alone
@@ -130,10 +131,15 @@ async def send_kept(kept: Kept, scope: Scope, send: Send) -> None:
 
 
 class PageMemoMiddleware(HttpMiddleware):
-    def __init__(self, app: ASGIApp, *, watch: RevisionWatch) -> None:
+    def __init__(self, app: ASGIApp, *, watch: RevisionWatch, warmer: Warmer | None = None
+                 ) -> None:
         super().__init__(app)
         self.watch = watch
         self.store = Store()
+        self.warmer = warmer  # cache warming (app/web/warming.py)
+        self.seen: RevisionKey | None = None
+        if warmer is not None:
+            warmer.ask(app)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = request_key(scope)
@@ -141,6 +147,9 @@ class PageMemoMiddleware(HttpMiddleware):
         if key is None or latest is None:
             await self.app(scope, receive, send)
             return
+        if latest != self.seen and self.warmer is not None:
+            self.seen = latest
+            self.warmer.notice()  # a revision new to this worker: warm its caches, not waiting
         version = (latest, date.today(), pages.generation)
         kept = self.store.get(version, key)
         if kept is not None:
