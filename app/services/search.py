@@ -138,11 +138,11 @@ def _country_entry(country: CountryRecord) -> Entry:
                  ", ".join(names[1:]), fold(" ".join(names)))
 
 
-COUNTRY_TOKEN = "ßc"  # + a country's code, lower case: see the module's docstring
+COUNTRY_MARK = "ßc"  # + a country's code, lower case: see the module's docstring
 
 
 def country_token(code: str) -> str:
-    return f"{COUNTRY_TOKEN}{code.lower()}"
+    return f"{COUNTRY_MARK}{code.lower()}"
 
 
 def _quote_entry(commitment: CommitmentRecord, citation: CitationRecord) -> Entry:
