@@ -57,6 +57,14 @@ def wait_until_drawn(page: Page, alpha3: str, *, dimmed: bool) -> None:
     page.wait_for_function(predicate, arg=alpha3, timeout=10_000)
 
 
+def wait_for_outline(page: Page, alpha3: str, *, width: float) -> None:
+    """Plotly redraws the outlines after the results are swapped in: wait (bounded) for the
+    country's border to reach `width`, rather than reading it once."""
+    check = f"({PATH_STYLE})(loc).width == {width}"
+    predicate = f"(loc) => {{ try {{ return {check}; }} catch (e) {{ return false; }} }}"
+    page.wait_for_function(predicate, arg=alpha3, timeout=10_000)
+
+
 def open_filters(page: Page) -> None:
     """On a phone the filters fold behind "Filter"."""
     toggle = page.locator(".filter-toggle")
@@ -100,7 +108,7 @@ def test_comparing_from_the_form_pushes_one_entry_and_one_request(guarded_page: 
     page.fill("#since", SINCE)
     page.wait_for_url(re.compile(f"since={SINCE}"))
     expect(page.locator(".date-changes h3")).to_contain_text("Changed between")
-    assert path_style(page, "FRA")["width"] == 3
+    wait_for_outline(page, "FRA", width=3)
     assert len(sent) == 1, sent
     assert history_length(page) == before + 1
 
