@@ -286,18 +286,20 @@ COLOUR_SLOT = "@colour@"  # stands for the country's colour in a cached drawing
 
 
 @cache
-def _locator_drawing(alpha3: str) -> str | None:
-    """The locator's shapes for one country, its colour left as COLOUR_SLOT: the geometry (a
-    fraction of a second of CPU) is drawn once per process, whatever the country's stance."""
+def _locator_drawing(alpha3: str) -> tuple[str, str] | None:
+    """Where the country lies ("Europe" or "the world") and the locator's shapes, its colour
+    left as COLOUR_SLOT: the geometry (a fraction of a second of CPU) is drawn once per
+    process, whatever the country's stance."""
     focus = focus_box(alpha3)
     if focus is None:
         return None
     zoom = zoom_box(focus, aspect=LOCATOR_WIDTH / LOCATOR_HEIGHT)
     view = View(box=zoom, width=LOCATOR_WIDTH, height=LOCATOR_HEIGHT)
-    return (f'<rect class="map-sea" width="100%" height="100%" fill="{SEA_COLOUR}"/>'
-            f'{_country_layer(view, alpha3=alpha3, colour=COLOUR_SLOT, width=1.2)}'
-            f'{_ring_mark(focus, view, radius=12, colour=COLOUR_SLOT)}'
-            f'{_inset(alpha3=alpha3, colour=COLOUR_SLOT, zoom=zoom, focus=focus)}')
+    where = "Europe" if EUROPE_BOX.overlaps(focus) else "the world"
+    return where, (f'<rect class="map-sea" width="100%" height="100%" fill="{SEA_COLOUR}"/>'
+                   f'{_country_layer(view, alpha3=alpha3, colour=COLOUR_SLOT, width=1.2)}'
+                   f'{_ring_mark(focus, view, radius=12, colour=COLOUR_SLOT)}'
+                   f'{_inset(alpha3=alpha3, colour=COLOUR_SLOT, zoom=zoom, focus=focus)}')
 
 
 def locator_svg(*, alpha3: str, name: str, colour: str, label: str) -> str | None:
@@ -305,11 +307,10 @@ def locator_svg(*, alpha3: str, name: str, colour: str, label: str) -> str | Non
     category, `label`), with an inset; None when the outlines have no shape for `alpha3`.
     Only the drawing is kept (per shape, its colour a slot), so a renamed or restanced country
     is not drawn again and nothing kept here grows with renames."""
-    drawing = _locator_drawing(alpha3)
-    focus = focus_box(alpha3)
-    if drawing is None or focus is None:
+    drawn = _locator_drawing(alpha3)
+    if drawn is None:
         return None
-    where = "Europe" if EUROPE_BOX.overlaps(focus) else "the world"
+    where, drawing = drawn
     title = html.escape(f"Map locating {name}")
     desc = html.escape(f"{name} is drawn with a dark outline in the colour of “{label}”, among "
                        f"its neighbours in grey; a small inset shows where it lies in {where}.")
